@@ -1,0 +1,1 @@
+"""A searchable archive of UN Security Council presidential statements."""

@@ -1,0 +1,69 @@
+"""The composition root: builds the FastAPI app (database, routers, static files, error pages)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.config import STATIC_DIR, Settings
+from app.db import make_engine
+from app.routes import pages
+from app.templating import templates
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(db_path: Path | None = None) -> FastAPI:
+    """Build the app over the archive at `db_path` (default: settings), opened read-only."""
+    path = db_path or Settings.from_env().db_path
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(path, readonly=True)
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Security Council presidential statements archive",
+        description="Browse and search the statements by the President of the UN Security Council.",
+        lifespan=lifespan,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(pages.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"
+        return templates.TemplateResponse(
+            request,
+            template,
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc'][1:])}: {err['msg']}" for err in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return templates.TemplateResponse(
+            request,
+            "errors/error.html",
+            {"status": 422, "detail": "Some parameters were not understood.", "problems": problems},
+            status_code=422,
+        )
+
+    return app

@@ -1,0 +1,64 @@
+"""The archive's tables: statements, their paragraphs, sources and id aliases.
+
+The full-text index over paragraphs (`paragraph_fts`) is an FTS5 table that
+SQLModel does not describe; the migrations create it with its triggers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+
+class Statement(SQLModel, table=True):
+    """One presidential statement, as parsed from its preferred source."""
+
+    pk: int | None = Field(default=None, primary_key=True)
+    id: str = Field(index=True, unique=True, description="Stable public id used in URLs")
+    symbol: str | None = Field(default=None, index=True, unique=True)
+    title: str
+    date: dt.date = Field(index=True, description="Meeting date, or the date of issue")
+    year: int = Field(index=True)
+    meeting_number: int | None = Field(default=None, index=True)
+    meeting_date: dt.date | None = None
+    agenda_item: str | None = Field(default=None, index=True)
+    distribution_date: dt.date | None = None
+    original_language: str | None = None
+    intro: str | None = None
+    footnotes: str | None = None
+    source_name: str
+    source_text: str
+    content_hash: str = Field(index=True)
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class Paragraph(SQLModel, table=True):
+    """A numbered paragraph of a statement; `number` is its permalink (`#p{number}`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_pk: int = Field(foreign_key="statement.pk", index=True)
+    number: int
+    text: str = Field(description="The paragraph as archived, with *emphasis* marks")
+    plain: str = Field(description="The same words without markup: what search indexes")
+
+
+class Source(SQLModel, table=True):
+    """A file that was ingested, and the statement it gave (or was matched to)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    statement_pk: int = Field(foreign_key="statement.pk", index=True)
+    path: str = Field(index=True)
+    content_hash: str = Field(index=True)
+    preferred: bool = Field(description="Whether this source supplies the statement's text")
+    note: str | None = None
+    ingested_at: dt.datetime
+
+
+class Alias(SQLModel, table=True):
+    """An id that was once published for a statement and now redirects to its current id."""
+
+    alias: str = Field(primary_key=True)
+    statement_pk: int = Field(foreign_key="statement.pk", index=True)
+    created_at: dt.datetime

@@ -1,0 +1,1 @@
+"""HTTP routes, one module per area; handlers stay thin and call `app.crud` or `app.search`."""

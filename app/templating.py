@@ -1,0 +1,37 @@
+"""The one Jinja environment: autoescaping, filters for statement text, shared globals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from app.config import TEMPLATES_DIR
+from app.textutil import EMPHASIS_RE
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+
+
+def render_text(text: str | None) -> Markup:
+    """Statement text as safe HTML: everything escaped, then *emphasis* shown as <em>."""
+    if not text:
+        return Markup("")
+    escaped = str(escape(text))
+    return Markup(EMPHASIS_RE.sub(r"<em>\1</em>", escaped))
+
+
+def long_date(value: dt.date | None) -> str:
+    """7 December 2023, as UN documents write dates."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def first_words(text: str | None, words: int = 30) -> str:
+    parts = re.sub(r"\*", "", text or "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+templates.env.filters["text"] = render_text
+templates.env.filters["long_date"] = long_date
+templates.env.filters["first_words"] = first_words

@@ -1,0 +1,75 @@
+"""Small text helpers shared by the parser, search and templates: markup, quotes, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+OPEN_QUOTES = '"“'
+CLOSE_QUOTES = '"”'
+
+# *emphasis* as markdown writes it: no space just inside the asterisks.
+EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
+# [2482 \(2019\)](#) -> 2482 \(2019\) (escapes are undone afterwards)
+LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>\"'~])")
+
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+DATE_RE = re.compile(
+    r"\b(\d{1,2})\s+(January|February|March|April|May|June|July|August|September|October"
+    r"|November|December)\s+(\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first '7 December 2023'-style date in `text`, or None."""
+    m = DATE_RE.search(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def unmarkdown_inline(text: str) -> str:
+    """Undo markdown link syntax and backslash escapes, keeping *emphasis* marks."""
+    text = LINK_RE.sub(r"\1", text)
+    return ESCAPE_RE.sub(r"\1", text)
+
+
+def strip_emphasis(text: str) -> str:
+    """The words of `text` without *emphasis* marks: what search indexes."""
+    return EMPHASIS_RE.sub(r"\1", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free form used to compare words regardless of typography."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def ordinal_number(text: str) -> int | None:
+    m = re.match(r"(\d+)(?:st|nd|rd|th)?$", text.strip())
+    return int(m.group(1)) if m else None

@@ -1,0 +1,144 @@
+"""statements, paragraphs, sources, aliases and the paragraph FTS5 index
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-23
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "statement",
+        sa.Column("pk", sa.Integer(), primary_key=True),
+        sa.Column("id", sa.String(), nullable=False),
+        sa.Column("symbol", sa.String(), nullable=True),
+        sa.Column("title", sa.String(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("meeting_number", sa.Integer(), nullable=True),
+        sa.Column("meeting_date", sa.Date(), nullable=True),
+        sa.Column("agenda_item", sa.String(), nullable=True),
+        sa.Column("distribution_date", sa.Date(), nullable=True),
+        sa.Column("original_language", sa.String(), nullable=True),
+        sa.Column("intro", sa.String(), nullable=True),
+        sa.Column("footnotes", sa.String(), nullable=True),
+        sa.Column("source_name", sa.String(), nullable=False),
+        sa.Column("source_text", sa.String(), nullable=False),
+        sa.Column("content_hash", sa.String(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_statement_id", "statement", ["id"], unique=True)
+    op.create_index("ix_statement_symbol", "statement", ["symbol"], unique=True)
+    op.create_index("ix_statement_date", "statement", ["date"])
+    op.create_index("ix_statement_year", "statement", ["year"])
+    op.create_index("ix_statement_meeting_number", "statement", ["meeting_number"])
+    op.create_index("ix_statement_agenda_item", "statement", ["agenda_item"])
+    op.create_index("ix_statement_content_hash", "statement", ["content_hash"])
+
+    op.create_table(
+        "paragraph",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "statement_pk",
+            sa.Integer(),
+            sa.ForeignKey("statement.pk", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("plain", sa.String(), nullable=False),
+        sa.UniqueConstraint("statement_pk", "number", name="uq_paragraph_statement_number"),
+    )
+    op.create_index("ix_paragraph_statement_pk", "paragraph", ["statement_pk"])
+
+    op.create_table(
+        "source",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "statement_pk",
+            sa.Integer(),
+            sa.ForeignKey("statement.pk", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("path", sa.String(), nullable=False),
+        sa.Column("content_hash", sa.String(), nullable=False),
+        sa.Column("preferred", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.String(), nullable=True),
+        sa.Column("ingested_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_source_statement_pk", "source", ["statement_pk"])
+    op.create_index("ix_source_path", "source", ["path"])
+    op.create_index("ix_source_content_hash", "source", ["content_hash"])
+
+    op.create_table(
+        "alias",
+        sa.Column("alias", sa.String(), primary_key=True),
+        sa.Column(
+            "statement_pk",
+            sa.Integer(),
+            sa.ForeignKey("statement.pk", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_alias_statement_pk", "alias", ["statement_pk"])
+
+    # External-content FTS5 index over the plain paragraph text. unicode61 folds case and
+    # (remove_diacritics 2) accents; hyphens and both apostrophes separate tokens, so
+    # "cross-border" indexes as "cross border" and "Council's" as "council s".
+    op.execute(
+        """
+        CREATE VIRTUAL TABLE paragraph_fts USING fts5(
+            plain,
+            content='paragraph',
+            content_rowid='id',
+            tokenize="unicode61 remove_diacritics 2"
+        )
+        """
+    )
+    op.execute(
+        """
+        CREATE TRIGGER paragraph_ai AFTER INSERT ON paragraph BEGIN
+            INSERT INTO paragraph_fts(rowid, plain) VALUES (new.id, new.plain);
+        END
+        """
+    )
+    op.execute(
+        """
+        CREATE TRIGGER paragraph_ad AFTER DELETE ON paragraph BEGIN
+            INSERT INTO paragraph_fts(paragraph_fts, rowid, plain)
+            VALUES ('delete', old.id, old.plain);
+        END
+        """
+    )
+    op.execute(
+        """
+        CREATE TRIGGER paragraph_au AFTER UPDATE OF plain ON paragraph BEGIN
+            INSERT INTO paragraph_fts(paragraph_fts, rowid, plain)
+            VALUES ('delete', old.id, old.plain);
+            INSERT INTO paragraph_fts(rowid, plain) VALUES (new.id, new.plain);
+        END
+        """
+    )
+
+
+def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS paragraph_au")
+    op.execute("DROP TRIGGER IF EXISTS paragraph_ad")
+    op.execute("DROP TRIGGER IF EXISTS paragraph_ai")
+    op.execute("DROP TABLE IF EXISTS paragraph_fts")
+    op.drop_table("alias")
+    op.drop_table("source")
+    op.drop_table("paragraph")
+    op.drop_table("statement")

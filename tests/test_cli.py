@@ -1,0 +1,47 @@
+"""The `archive` command, run in-process against a temporary database."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from tests.conftest import SEEDS_DIR
+
+
+def test_ingest_twice_reports_added_then_unchanged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "a.db"
+    caplog.set_level("INFO")
+    assert main(["--db", str(db), "ingest", str(SEEDS_DIR)]) == 0
+    assert "2 added, 0 updated, 0 unchanged, 0 failed" in caplog.text
+    caplog.clear()
+    assert main(["--db", str(db), "ingest", str(SEEDS_DIR)]) == 0
+    assert "0 added, 0 updated, 2 unchanged, 0 failed" in caplog.text
+
+
+def test_broken_file_is_named_and_exit_code_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS_DIR, folder)
+    (folder / "zz-broken.txt").write_text("nothing to see\n")
+    caplog.set_level("INFO")
+    assert main(["--db", str(tmp_path / "b.db"), "ingest", str(folder)]) == 1
+    assert "zz-broken.txt" in caplog.text
+    assert "2 added, 0 updated, 0 unchanged, 1 failed" in caplog.text
+
+
+def test_database_path_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("ARCHIVE_DB", str(db))
+    assert main(["ingest", str(SEEDS_DIR)]) == 0
+    assert db.exists()
+
+
+def test_missing_path_is_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    assert main(["--db", str(tmp_path / "c.db"), "ingest", str(tmp_path / "nope")]) == 2
+    assert "no such file or folder" in caplog.text

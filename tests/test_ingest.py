@@ -1,0 +1,155 @@
+"""The ingest job: idempotency, updates in place, failure isolation, aliases, one transaction."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.ingest import ingest
+from app.models import Alias, Paragraph, Source, Statement
+from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
+
+
+def statements(engine: Engine) -> dict[str, Statement]:
+    with Session(engine) as s:
+        return {st.id: st for st in s.exec(select(Statement))}
+
+
+def paragraph_texts(engine: Engine, statement_id: str) -> list[str]:
+    with Session(engine) as s:
+        st = s.exec(select(Statement).where(Statement.id == statement_id)).one()
+        rows = s.exec(
+            select(Paragraph).where(Paragraph.statement_pk == st.pk).order_by(Paragraph.number)  # type: ignore[arg-type]
+        )
+        return [p.text for p in rows]
+
+
+def fts_count(engine: Engine, phrase: str) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT count(*) FROM paragraph_fts WHERE paragraph_fts MATCH ?", (f'"{phrase}"',)
+        ).scalar_one()
+
+
+def test_seeds_ingest_with_symbols_from_metadata(engine: Engine) -> None:
+    report = ingest(engine, [SEEDS_DIR])
+    assert report.summary().startswith("2 added, 0 updated, 0 unchanged, 0 failed")
+    found = statements(engine)
+    assert set(found) == {"S-PRST-2023-6", "S-PRST-2012-16"}
+    assert found["S-PRST-2023-6"].symbol == "S/PRST/2023/6"
+    assert found["S-PRST-2012-16"].meeting_number == 6760
+    assert fts_count(engine, "organized criminal groups and networks") == 5
+
+
+def test_second_run_changes_nothing(engine: Engine) -> None:
+    ingest(engine, [SEEDS_DIR])
+    before = {k: (v.updated_at, v.content_hash) for k, v in statements(engine).items()}
+    report = ingest(engine, [SEEDS_DIR])
+    assert report.summary().startswith("0 added, 0 updated, 2 unchanged, 0 failed")
+    after = {k: (v.updated_at, v.content_hash) for k, v in statements(engine).items()}
+    assert before == after
+
+
+def test_changed_file_updates_its_statement_in_place(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS_DIR, folder)
+    ingest(engine, [folder])
+    pk_before = statements(engine)["S-PRST-2012-16"].pk
+    path = folder / SEED_2012.name
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Paris Pact Initiative", "Paris Pact"),
+        encoding="utf-8",
+    )
+    report = ingest(engine, [folder])
+    assert [o.status for o in report.outcomes] == ["unchanged", "updated"]
+    after = statements(engine)["S-PRST-2012-16"]
+    assert after.pk == pk_before
+    texts = paragraph_texts(engine, "S-PRST-2012-16")
+    assert len(texts) == 11
+    assert texts[9].endswith("such as the Paris Pact.")
+    assert fts_count(engine, "Paris Pact Initiative") == 0
+    assert fts_count(engine, "Paris Pact") == 1
+
+
+def test_broken_file_is_reported_and_the_rest_load(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(SEEDS_DIR, folder)
+    (folder / "broken.txt").write_text("Security Council\n\nNo statement here.\n")
+    (folder / "latin1.txt").write_bytes(b"Statement caf\xe9\n")
+    report = ingest(engine, [folder])
+    failed = {o.path.name: o.reason for o in report.failed}
+    assert set(failed) == {"broken.txt", "latin1.txt"}
+    assert "no introductory sentence" in (failed["broken.txt"] or "")
+    assert "UTF-8" in (failed["latin1.txt"] or "")
+    assert len(report.by_status("added")) == 2
+    assert set(statements(engine)) == {"S-PRST-2023-6", "S-PRST-2012-16"}
+
+
+def test_meeting_id_becomes_alias_when_symbol_is_learned(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEED_2023, folder)
+    ingest(engine, [folder])
+    assert set(statements(engine)) == {"meeting-9497"}
+
+    (folder / "metadata.csv").write_text(f"file,symbol\n{SEED_2023.name},S/PRST/2023/6\n")
+    report = ingest(engine, [folder])
+    assert report.outcomes[0].status == "updated"
+    assert set(statements(engine)) == {"S-PRST-2023-6"}
+    with Session(engine) as s:
+        alias = s.get(Alias, "meeting-9497")
+        assert alias is not None
+        assert s.get(Statement, alias.statement_pk).id == "S-PRST-2023-6"  # type: ignore[union-attr]
+
+
+def test_same_statement_from_a_second_file_is_recorded_not_duplicated(
+    engine: Engine, tmp_path: Path
+) -> None:
+    ingest(engine, [SEEDS_DIR])
+    copy = tmp_path / "copy-of-2012.txt"
+    copy.write_text("S/PRST/2012/16\n" + SEED_2012.read_text(encoding="utf-8"), encoding="utf-8")
+    report = ingest(engine, [copy])
+    assert [o.status for o in report.outcomes] == ["duplicate"]
+    assert len(statements(engine)) == 2
+    with Session(engine) as s:
+        sources = s.exec(select(Source).where(Source.preferred == False)).all()  # noqa: E712
+        assert len(sources) == 1
+    assert fts_count(engine, "Paris Pact Initiative") == 1
+
+
+def test_paragraph_numbers_are_stable_across_reingest(engine: Engine, tmp_path: Path) -> None:
+    ingest(engine, [SEEDS_DIR])
+    first = paragraph_texts(engine, "S-PRST-2023-6")
+    db_copy = tmp_path / "again.db"
+    from app.db import make_engine, migrate
+
+    migrate(db_copy)
+    other = make_engine(db_copy)
+    ingest(other, [SEED_2012, SEED_2023])
+    assert paragraph_texts(other, "S-PRST-2023-6") == first
+    other.dispose()
+
+
+def test_a_failing_write_rolls_back_the_whole_run(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import ingest as ingest_module
+
+    calls = {"n": 0}
+    original = ingest_module._Writer.apply
+
+    def flaky(self, item):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk on fire")
+        return original(self, item)
+
+    monkeypatch.setattr(ingest_module._Writer, "apply", flaky)
+    with pytest.raises(RuntimeError):
+        ingest(engine, [SEEDS_DIR])
+    assert statements(engine) == {}
+    assert fts_count(engine, "Security Council") == 0
