@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import SEEDS_DIR, Settings
 
@@ -37,10 +40,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         log.error("%s: no such file or folder", path)
     if missing and len(missing) == len(paths):
         return 2
-    migrate(db)
-    engine = make_engine(db)
-    report = ingest(engine, [p for p in paths if p.exists()], progress=print_progress)
-    engine.dispose()
+    try:
+        migrate(db)
+        engine = make_engine(db)
+        try:
+            report = ingest(engine, [p for p in paths if p.exists()], progress=print_progress)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        log.error("ingest into %s failed; the archive is unchanged: %s", db, reason)
+        return 1
     for outcome in report.outcomes:
         if outcome.status == "failed":
             log.error("FAILED %s: %s", outcome.path, outcome.reason)
@@ -76,9 +86,52 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers or settings.workers,
         log_level="info",
-        access_log=True,
+        access_log=False,  # app.middleware logs each request with its duration
     )
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.maintenance import check
+
+    db = Path(args.path) if args.path else _db_path(args)
+    try:
+        report = check(db)
+    except FileNotFoundError as exc:
+        log.error("%s", exc)
+        return 2
+    for problem in report.problems:
+        log.error("PROBLEM %s", problem)
+    log.info(
+        "%s: %s (%d statements, %d paragraphs, %d indexed)",
+        db,
+        "ok" if report.ok else f"{len(report.problems)} problem(s)",
+        report.statements,
+        report.paragraphs,
+        report.indexed,
+    )
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.maintenance import backup, check
+
+    db = _db_path(args)
+    target = Path(args.target)
+    try:
+        pages = backup(db, target)
+    except (FileNotFoundError, FileExistsError) as exc:
+        log.error("%s", exc)
+        return 2
+    report = check(target)
+    log.info(
+        "backed up %s to %s (%d pages); check: %s",
+        db,
+        target,
+        pages,
+        "ok" if report.ok else "; ".join(report.problems),
+    )
+    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,6 +173,24 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the database if needed and apply every Alembic migration.",
     )
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "check",
+        help="verify the database and its search index",
+        description="Run SQLite's integrity and foreign-key checks and compare the FTS5 index "
+        "with the paragraph table. Exit code 1 if anything disagrees.",
+    )
+    p.add_argument("path", nargs="?", help="database file to check (default: the archive's)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "backup",
+        help="make a consistent copy of the archive while it serves",
+        description="Copy the database with SQLite's online backup, safe while the app serves "
+        "or an ingest runs, then check the copy.",
+    )
+    p.add_argument("target", metavar="PATH", help="new file to write")
+    p.set_defaults(func=cmd_backup)
     return parser
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,12 +11,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import STATIC_DIR, Settings
 from app.db import make_engine
-from app.routes import pages
+from app.middleware import SecurityHeadersMiddleware
+from app.routes import health, pages
 from app.templating import templates
+
+log = logging.getLogger(__name__)
 
 
 def _wants_json(request: Request) -> bool:
@@ -38,6 +43,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.include_router(health.router)
     app.include_router(pages.router)
 
     @app.exception_handler(StarletteHTTPException)
@@ -64,6 +71,16 @@ def create_app(db_path: Path | None = None) -> FastAPI:
             "errors/error.html",
             {"status": 422, "detail": "Some parameters were not understood.", "problems": problems},
             status_code=422,
+        )
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        log.error("database error on %s: %s", request.url.path, exc)
+        detail = "The archive's database cannot be read right now. Please try again shortly."
+        if _wants_json(request):
+            return JSONResponse({"detail": detail}, status_code=503)
+        return templates.TemplateResponse(
+            request, "errors/error.html", {"status": 503, "detail": detail}, status_code=503
         )
 
     return app

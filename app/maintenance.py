@@ -1,0 +1,94 @@
+"""Operator tasks on the database file: consistency checks and online backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class CheckReport:
+    """What `archive check` found; `ok` only when every check passed."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    statements: int = 0
+    paragraphs: int = 0
+    indexed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such database file")
+    return sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+
+
+def check(path: Path) -> CheckReport:
+    """Verify the database: SQLite's integrity check, foreign keys, and the FTS index against
+    the paragraph table (every paragraph indexed, nothing indexed that is not a paragraph)."""
+    report = CheckReport(path)
+    conn = _connect_readonly(path)
+    try:
+        result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            report.problems += [f"integrity_check: {line}" for line in result]
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            report.problems.append(f"{table} row {rowid} points to a missing {parent}")
+        report.statements = conn.execute("SELECT count(*) FROM statement").fetchone()[0]
+        report.paragraphs = conn.execute("SELECT count(*) FROM paragraph").fetchone()[0]
+        # The docsize shadow table has exactly one row per indexed document.
+        report.indexed = conn.execute("SELECT count(*) FROM paragraph_fts_docsize").fetchone()[0]
+        if report.indexed != report.paragraphs:
+            report.problems.append(
+                f"the search index holds {report.indexed} paragraphs, the table {report.paragraphs}"
+            )
+        missing = conn.execute(
+            "SELECT count(*) FROM paragraph p "
+            "WHERE NOT EXISTS (SELECT 1 FROM paragraph_fts_docsize d WHERE d.id = p.id)"
+        ).fetchone()[0]
+        if missing:
+            report.problems.append(f"{missing} paragraphs are missing from the search index")
+        _fts_integrity(path, report)
+    finally:
+        conn.close()
+    return report
+
+
+def _fts_integrity(path: Path, report: CheckReport) -> None:
+    """FTS5 compares every token of the index with the content table. Its integrity-check is
+    spelled as an INSERT, so it runs in a transaction that is rolled back: nothing is written."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("INSERT INTO paragraph_fts(paragraph_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"search index disagrees with the paragraphs: {exc}")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+def backup(source: Path, target: Path) -> int:
+    """Copy the archive consistently while it may be serving or ingesting (SQLite online
+    backup); returns the number of pages copied. Refuses to overwrite an existing file."""
+    if target.exists():
+        raise FileExistsError(f"{target} exists; choose a new file name")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = _connect_readonly(source)
+    partial = target.with_name(target.name + ".partial")
+    dst = sqlite3.connect(partial)
+    try:
+        src.backup(dst)
+        pages = dst.execute("PRAGMA page_count").fetchone()[0]
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
+    partial.rename(target)
+    return int(pages)
