@@ -1,0 +1,109 @@
+"""Ingest benchmark: files/s, paragraphs/s, peak memory and database size per corpus size.
+
+Each size runs `archive ingest` end to end (parse, write, index) in a fresh process on a fresh
+database, the way an operator would, and reads the child's peak RSS from the kernel.
+
+    python bench/bench_ingest.py [--sizes 1000,10000] [--out bench/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate_corpus import generate  # noqa: E402
+
+
+@dataclass
+class IngestFigures:
+    statements: int
+    paragraphs: int
+    seconds: float
+    peak_rss_mb: float
+    db_mb: float
+
+    @property
+    def files_per_s(self) -> float:
+        return self.statements / self.seconds
+
+    @property
+    def paragraphs_per_s(self) -> float:
+        return self.paragraphs / self.seconds
+
+
+def corpus_for(size: int, out: Path, seed: int = 1) -> Path:
+    """The synthetic corpus of `size` statements, generated once and reused."""
+    folder = out / f"corpus-{size}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        generate(folder, size, seed)
+        marker.write_text(str(seed))
+    return folder
+
+
+def run_ingest(corpus: Path, db: Path) -> IngestFigures:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "--db", str(db), "ingest", str(corpus)],
+        check=True,
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    conn = sqlite3.connect(db)
+    statements, paragraphs = conn.execute(
+        "SELECT (SELECT count(*) FROM statement), (SELECT count(*) FROM paragraph)"
+    ).fetchone()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return IngestFigures(
+        statements=statements,
+        paragraphs=paragraphs,
+        seconds=seconds,
+        # ru_maxrss of children is the largest child so far: only meaningful when it grew.
+        peak_rss_mb=max(peak, before) / 1024,
+        db_mb=os.path.getsize(db) / 1e6,
+    )
+
+
+def print_table(rows: list[IngestFigures]) -> None:
+    print(
+        f"{'statements':>10} {'paragraphs':>11} {'seconds':>8} {'files/s':>8} "
+        f"{'paras/s':>8} {'peak MB':>8} {'db MB':>7}"
+    )
+    for r in rows:
+        print(
+            f"{r.statements:>10,} {r.paragraphs:>11,} {r.seconds:>8.1f} {r.files_per_s:>8,.0f} "
+            f"{r.paragraphs_per_s:>8,.0f} {r.peak_rss_mb:>8.0f} {r.db_mb:>7.0f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000", help="comma-separated statement counts")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        corpus = corpus_for(size, args.out)
+        rows.append(run_ingest(corpus, args.out / f"ingest-{size}.db"))
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
