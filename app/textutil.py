@@ -15,6 +15,8 @@ EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
 LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
 ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>\"'~])")
 
+COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
 MONTHS = {
     name: number
     for number, name in enumerate(
@@ -55,8 +57,11 @@ def parse_date(text: str) -> dt.date | None:
 
 def unmarkdown_inline(text: str) -> str:
     """Undo markdown link syntax and backslash escapes, keeping *emphasis* marks."""
-    text = LINK_RE.sub(r"\1", text)
-    return ESCAPE_RE.sub(r"\1", text)
+    if "](" in text:
+        text = LINK_RE.sub(r"\1", text)
+    if "\\" in text:
+        text = ESCAPE_RE.sub(r"\1", text)
+    return text
 
 
 def strip_emphasis(text: str) -> str:
@@ -66,8 +71,9 @@ def strip_emphasis(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, accent-free form used to compare words regardless of typography."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    if text.isascii():
+        return text.lower()
+    return COMBINING_RE.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def ordinal_number(text: str) -> int | None:

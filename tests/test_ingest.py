@@ -65,7 +65,10 @@ def test_changed_file_updates_its_statement_in_place(engine: Engine, tmp_path: P
         encoding="utf-8",
     )
     report = ingest(engine, [folder])
-    assert [o.status for o in report.outcomes] == ["unchanged", "updated"]
+    assert {o.path.name: o.status for o in report.outcomes} == {
+        SEED_2023.name: "unchanged",
+        SEED_2012.name: "updated",
+    }
     after = statements(engine)["S-PRST-2012-16"]
     assert after.pk == pk_before
     texts = paragraph_texts(engine, "S-PRST-2012-16")

@@ -15,7 +15,7 @@ def test_empty_database_migrates_to_head_with_fts(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert {"statement", "paragraph", "source", "alias", "paragraph_fts"} <= names
-    assert {"paragraph_ai", "paragraph_ad", "paragraph_au"} <= names
+    assert {"paragraph_ad", "paragraph_au"} <= names
     version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     assert version is not None
     conn.close()

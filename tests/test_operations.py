@@ -39,7 +39,6 @@ def test_check_passes_on_a_fresh_archive(seeded_db: Path) -> None:
 
 def test_check_reports_index_drift(seeded_db: Path) -> None:
     conn = sqlite3.connect(seeded_db)
-    conn.execute("DROP TRIGGER paragraph_ai")  # a paragraph written behind the index's back
     conn.execute(
         "INSERT INTO paragraph(statement_pk, number, text, plain) VALUES (1, 99, 'x', 'x')"
     )

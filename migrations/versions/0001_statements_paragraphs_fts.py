@@ -97,6 +97,9 @@ def upgrade() -> None:
     # External-content FTS5 index over the plain paragraph text. unicode61 folds case and
     # (remove_diacritics 2) accents; hyphens and both apostrophes separate tokens, so
     # "cross-border" indexes as "cross border" and "Council's" as "council s".
+    # New paragraphs are indexed by the ingest job in bulk (one INSERT ... SELECT per batch,
+    # in the same transaction): a per-row insert trigger makes FTS5 flush a segment per row,
+    # several times slower. Deletes and updates keep triggers; `archive check` verifies.
     op.execute(
         """
         CREATE VIRTUAL TABLE paragraph_fts USING fts5(
@@ -105,13 +108,6 @@ def upgrade() -> None:
             content_rowid='id',
             tokenize="unicode61 remove_diacritics 2"
         )
-        """
-    )
-    op.execute(
-        """
-        CREATE TRIGGER paragraph_ai AFTER INSERT ON paragraph BEGIN
-            INSERT INTO paragraph_fts(rowid, plain) VALUES (new.id, new.plain);
-        END
         """
     )
     op.execute(
@@ -136,7 +132,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS paragraph_au")
     op.execute("DROP TRIGGER IF EXISTS paragraph_ad")
-    op.execute("DROP TRIGGER IF EXISTS paragraph_ai")
     op.execute("DROP TABLE IF EXISTS paragraph_fts")
     op.drop_table("alias")
     op.drop_table("source")
