@@ -52,3 +52,18 @@ def paragraphs_of(session: Session, *, statement: Statement) -> list[Paragraph]:
             .order_by(col(Paragraph.number))
         )
     )
+
+
+def statement_by_symbol(session: Session, *, symbol: str) -> Statement | None:
+    return session.exec(select(Statement).where(Statement.symbol == symbol)).first()
+
+
+def agenda_items(session: Session) -> list[tuple[str, int]]:
+    """Agenda items with how many statements each has, most used first."""
+    rows = session.exec(
+        select(Statement.agenda_item, func.count(col(Statement.pk)))
+        .where(col(Statement.agenda_item).is_not(None))
+        .group_by(Statement.agenda_item)
+        .order_by(func.count(col(Statement.pk)).desc(), col(Statement.agenda_item))
+    )
+    return [(item, n) for item, n in rows if item]

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.config import STATIC_DIR, Settings
 from app.db import make_engine
 from app.middleware import SecurityHeadersMiddleware
-from app.routes import health, pages
+from app.routes import health, pages, search
 from app.templating import templates
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(search.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from starlette.requests import Request
 
+from app.charts import year_chart
 from app.config import TEMPLATES_DIR
 from app.textutil import EMPHASIS_RE
 
@@ -35,3 +38,15 @@ def first_words(text: str | None, words: int = 30) -> str:
 templates.env.filters["text"] = render_text
 templates.env.filters["long_date"] = long_date
 templates.env.filters["first_words"] = first_words
+
+
+def page_url(request: Request, page: int) -> str:
+    """The current URL with only its page changed: filters, sort and query are kept."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    if page > 1:
+        params.append(("page", str(page)))
+    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+
+templates.env.filters["year_chart"] = year_chart
+templates.env.globals["page_url"] = page_url

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app import crud
 from app.deps import SessionDep
+from app.query import parse_query
+from app.search import marked_paragraphs
 from app.templating import templates
 
 router = APIRouter()
@@ -25,7 +29,12 @@ def home(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/statements/{statement_id}", response_class=HTMLResponse)
-def statement_page(statement_id: str, request: Request, session: SessionDep) -> Response:
+def statement_page(
+    statement_id: str,
+    request: Request,
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=5000, description="Search to mark in the text")] = "",
+) -> Response:
     statement = crud.statement_by_id(session, statement_id=statement_id)
     if statement is None:
         moved = crud.resolve_alias(session, alias=statement_id)
@@ -34,8 +43,15 @@ def statement_page(statement_id: str, request: Request, session: SessionDep) -> 
                 request.url_for("statement_page", statement_id=moved.id).path, status_code=301
             )
         raise HTTPException(status_code=404, detail=f"No statement with the id {statement_id!r}.")
+    assert statement.pk is not None
+    marked = marked_paragraphs(session, parse_query(q), statement_pk=statement.pk) if q else {}
     return templates.TemplateResponse(
         request,
         "statement.html",
-        {"statement": statement, "paragraphs": crud.paragraphs_of(session, statement=statement)},
+        {
+            "statement": statement,
+            "paragraphs": crud.paragraphs_of(session, statement=statement),
+            "marked": marked,
+            "q": q,
+        },
     )
