@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Alias, Paragraph, Statement
+
+DateOrder = Literal["newest", "oldest"]
 
 
 @dataclass
@@ -16,6 +20,21 @@ class ArchiveStats:
     paragraphs: int
     first_year: int | None
     last_year: int | None
+
+
+@dataclass
+class StatementRow:
+    """A statement with what listing it needs beyond its own columns."""
+
+    statement: Statement
+    paragraph_count: int
+    first_words: str
+
+
+@dataclass
+class StatementPage:
+    total: int
+    rows: list[StatementRow]
 
 
 def archive_stats(session: Session) -> ArchiveStats:
@@ -34,14 +53,106 @@ def latest_statements(session: Session, *, limit: int = 10) -> list[Statement]:
     )
 
 
+def list_statements(
+    session: Session,
+    *,
+    year: int | None = None,
+    agenda_item: str | None = None,
+    order: DateOrder = "newest",
+    limit: int = 25,
+    offset: int = 0,
+) -> StatementPage:
+    """One page of statements with the browse filters, and how many match in all."""
+    conditions = []
+    if year is not None:
+        conditions.append(col(Statement.year) == year)
+    if agenda_item:
+        conditions.append(col(Statement.agenda_item) == agenda_item)
+    total = session.exec(select(func.count(col(Statement.pk))).where(*conditions)).one()
+    by_date = col(Statement.date).desc() if order == "newest" else col(Statement.date).asc()
+    by_pk = col(Statement.pk).desc() if order == "newest" else col(Statement.pk).asc()
+    statements = list(
+        session.exec(
+            select(Statement)
+            .where(*conditions)
+            .order_by(by_date, by_pk)
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    return StatementPage(total, summarize(session, statements))
+
+
+def summarize(session: Session, statements: list[Statement]) -> list[StatementRow]:
+    """Paragraph counts and opening words for a list of statements, in two queries."""
+    pks = [s.pk for s in statements]
+    counts = dict(
+        session.exec(
+            select(Paragraph.statement_pk, func.count(col(Paragraph.id)))
+            .where(col(Paragraph.statement_pk).in_(pks))
+            .group_by(col(Paragraph.statement_pk))
+        ).all()
+    )
+    openings = dict(
+        session.exec(
+            select(Paragraph.statement_pk, Paragraph.plain).where(
+                col(Paragraph.statement_pk).in_(pks), Paragraph.number == 1
+            )
+        ).all()
+    )
+    return [
+        StatementRow(s, counts.get(s.pk or 0, 0), _first_words(openings.get(s.pk or 0, "")))
+        for s in statements
+    ]
+
+
+def _first_words(text: str, words: int = 30) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+def year_counts(session: Session) -> list[tuple[int, int]]:
+    rows = session.exec(
+        select(Statement.year, func.count(col(Statement.pk)))
+        .group_by(col(Statement.year))
+        .order_by(col(Statement.year).desc())
+    )
+    return [(year, n) for year, n in rows]
+
+
+def agenda_items(session: Session) -> list[tuple[str, int]]:
+    """Agenda items with how many statements each has, most used first."""
+    rows = session.exec(
+        select(Statement.agenda_item, func.count(col(Statement.pk)))
+        .where(col(Statement.agenda_item).is_not(None))
+        .group_by(col(Statement.agenda_item))
+        .order_by(func.count(col(Statement.pk)).desc(), col(Statement.agenda_item))
+    )
+    return [(item, n) for item, n in rows if item]
+
+
 def statement_by_id(session: Session, *, statement_id: str) -> Statement | None:
     return session.exec(select(Statement).where(Statement.id == statement_id)).first()
+
+
+def statement_by_symbol(session: Session, *, symbol: str) -> Statement | None:
+    return session.exec(select(Statement).where(Statement.symbol == symbol)).first()
 
 
 def resolve_alias(session: Session, *, alias: str) -> Statement | None:
     """The statement an old, published id now points to."""
     row = session.get(Alias, alias)
     return session.get(Statement, row.statement_pk) if row else None
+
+
+def statements_at_meeting(session: Session, *, meeting: int) -> list[Statement]:
+    return list(
+        session.exec(
+            select(Statement)
+            .where(Statement.meeting_number == meeting)
+            .order_by(col(Statement.date), col(Statement.pk))
+        )
+    )
 
 
 def paragraphs_of(session: Session, *, statement: Statement) -> list[Paragraph]:
@@ -54,16 +165,38 @@ def paragraphs_of(session: Session, *, statement: Statement) -> list[Paragraph]:
     )
 
 
-def statement_by_symbol(session: Session, *, symbol: str) -> Statement | None:
-    return session.exec(select(Statement).where(Statement.symbol == symbol)).first()
+def paragraph_of(session: Session, *, statement: Statement, number: int) -> Paragraph | None:
+    return session.exec(
+        select(Paragraph).where(Paragraph.statement_pk == statement.pk, Paragraph.number == number)
+    ).first()
 
 
-def agenda_items(session: Session) -> list[tuple[str, int]]:
-    """Agenda items with how many statements each has, most used first."""
-    rows = session.exec(
-        select(Statement.agenda_item, func.count(col(Statement.pk)))
-        .where(col(Statement.agenda_item).is_not(None))
-        .group_by(Statement.agenda_item)
-        .order_by(func.count(col(Statement.pk)).desc(), col(Statement.agenda_item))
-    )
-    return [(item, n) for item, n in rows if item]
+def neighbours(session: Session, *, statement: Statement) -> tuple[Statement | None, ...]:
+    """The statements just before and just after this one by date."""
+    before = session.exec(
+        select(Statement)
+        .where(
+            (col(Statement.date) < statement.date)
+            | ((col(Statement.date) == statement.date) & (col(Statement.pk) < statement.pk))
+        )
+        .order_by(col(Statement.date).desc(), col(Statement.pk).desc())
+        .limit(1)
+    ).first()
+    after = session.exec(
+        select(Statement)
+        .where(
+            (col(Statement.date) > statement.date)
+            | ((col(Statement.date) == statement.date) & (col(Statement.pk) > statement.pk))
+        )
+        .order_by(col(Statement.date), col(Statement.pk))
+        .limit(1)
+    ).first()
+    return before, after
+
+
+def all_statements_with_paragraphs(session: Session) -> Iterator[tuple[Statement, list[Paragraph]]]:
+    """Every statement, oldest first, with its paragraphs: for the bulk download."""
+    for statement in session.exec(
+        select(Statement).order_by(col(Statement.date), col(Statement.pk))
+    ):
+        yield statement, paragraphs_of(session, statement=statement)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.config import STATIC_DIR, Settings
 from app.db import make_engine
 from app.middleware import SecurityHeadersMiddleware
-from app.routes import health, pages, search
+from app.routes import api, data, health, pages, search
 from app.templating import templates
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(path, readonly=True)
+        app.state.db_path = path
         yield
         app.state.engine.dispose()
 
@@ -44,8 +46,11 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(data.router)
     app.include_router(search.router)
 
     @app.exception_handler(StarletteHTTPException)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 
@@ -32,10 +33,21 @@ DOCS_CSP = (
 )
 
 
+CACHE_SECONDS = 300
+"""The archive changes only at ingest: pages may be reused for a few minutes, and revalidated
+with their ETag after that."""
+
+
+def _etag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
 class SecurityHeadersMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response = await self._cacheable(request, response)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.url.path.startswith(DOCS_PATHS):
@@ -48,3 +60,21 @@ class SecurityHeadersMiddleware(BaseHTTPMiddleware):
             (time.perf_counter() - started) * 1000,
         )
         return response
+
+    @staticmethod
+    async def _cacheable(request: Request, response: Response) -> Response:
+        """Add an ETag (a hash of the body) and Cache-Control; answer 304 when it matches."""
+        if "etag" in response.headers or request.url.path.startswith("/data/"):
+            response.headers.setdefault("Cache-Control", f"public, max-age={CACHE_SECONDS}")
+            return response
+        body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
+        etag = _etag(body)
+        headers = dict(response.headers)
+        headers.pop("content-length", None)
+        headers["ETag"] = etag
+        headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        if etag in request.headers.get("if-none-match", ""):
+            return Response(
+                status_code=304, headers={"ETag": etag, "Cache-Control": headers["Cache-Control"]}
+            )
+        return Response(body, status_code=200, headers=headers, media_type=response.media_type)

@@ -1,19 +1,26 @@
-"""HTML pages: home and statement."""
+"""HTML pages for reading: home, browse, a statement, a paragraph, a meeting."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from app import crud
 from app.deps import SessionDep
 from app.query import parse_query
+from app.routes.lookup import citation, statement_or_redirect
 from app.search import marked_paragraphs
 from app.templating import templates
 
 router = APIRouter()
+
+PAGE_SIZE = 25
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="Only statements of this year")]
+Agenda = Annotated[str | None, Query(max_length=500, description="Only this agenda item")]
+Order = Annotated[crud.DateOrder, Query(description="newest or oldest first")]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -23,7 +30,47 @@ def home(request: Request, session: SessionDep) -> Response:
         "home.html",
         {
             "stats": crud.archive_stats(session),
-            "latest": crud.latest_statements(session, limit=20),
+            "latest": crud.summarize(session, crud.latest_statements(session, limit=8)),
+            "years": crud.year_counts(session),
+            "agenda_items": crud.agenda_items(session)[:15],
+        },
+    )
+
+
+@router.get("/statements", response_class=HTMLResponse)
+def browse(
+    request: Request,
+    session: SessionDep,
+    year: Year = None,
+    agenda: Agenda = None,
+    sort: Order = "newest",
+    page: PageNumber = 1,
+) -> Response:
+    result = crud.list_statements(
+        session,
+        year=year,
+        agenda_item=agenda or None,
+        order=sort,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    if page > pages:
+        raise HTTPException(
+            status_code=404, detail=f"There is no page {page}; the last is {pages}."
+        )
+    return templates.TemplateResponse(
+        request,
+        "browse.html",
+        {
+            "result": result,
+            "year": year,
+            "agenda": agenda or "",
+            "sort": sort,
+            "page": page,
+            "pages": pages,
+            "years": crud.year_counts(session),
+            "agenda_items": crud.agenda_items(session),
         },
     )
 
@@ -35,16 +82,13 @@ def statement_page(
     session: SessionDep,
     q: Annotated[str, Query(max_length=5000, description="Search to mark in the text")] = "",
 ) -> Response:
-    statement = crud.statement_by_id(session, statement_id=statement_id)
-    if statement is None:
-        moved = crud.resolve_alias(session, alias=statement_id)
-        if moved is not None:
-            return RedirectResponse(
-                request.url_for("statement_page", statement_id=moved.id).path, status_code=301
-            )
-        raise HTTPException(status_code=404, detail=f"No statement with the id {statement_id!r}.")
+    found = statement_or_redirect(request, session, statement_id)
+    if isinstance(found, RedirectResponse):
+        return found
+    statement = found
     assert statement.pk is not None
     marked = marked_paragraphs(session, parse_query(q), statement_pk=statement.pk) if q else {}
+    previous, following = crud.neighbours(session, statement=statement)
     return templates.TemplateResponse(
         request,
         "statement.html",
@@ -53,5 +97,63 @@ def statement_page(
             "paragraphs": crud.paragraphs_of(session, statement=statement),
             "marked": marked,
             "q": q,
+            "previous": previous,
+            "following": following,
+            "citation": citation,
         },
+    )
+
+
+@router.get("/statements/{statement_id}/paragraphs/{number}", response_class=HTMLResponse)
+def paragraph_page(
+    statement_id: str,
+    number: Annotated[int, Path(ge=1, le=10_000)],
+    request: Request,
+    session: SessionDep,
+) -> Response:
+    found = statement_or_redirect(request, session, statement_id)
+    if isinstance(found, RedirectResponse):
+        return found
+    paragraph = crud.paragraph_of(session, statement=found, number=number)
+    if paragraph is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"{found.symbol or found.id} has no paragraph {number}.",
+        )
+    return templates.TemplateResponse(
+        request,
+        "paragraph.html",
+        {
+            "statement": found,
+            "paragraph": paragraph,
+            "citation": citation(found, number),
+            "count": len(crud.paragraphs_of(session, statement=found)),
+        },
+    )
+
+
+@router.get("/statements/{statement_id}/source.txt", response_class=PlainTextResponse)
+def source_text(statement_id: str, request: Request, session: SessionDep) -> Response:
+    """The statement's source file exactly as it was ingested."""
+    found = statement_or_redirect(request, session, statement_id)
+    if isinstance(found, RedirectResponse):
+        return found
+    return PlainTextResponse(found.source_text)
+
+
+@router.get("/meetings/{number}", response_class=HTMLResponse)
+def meeting(
+    number: Annotated[int, Path(ge=1, le=1_000_000)], request: Request, session: SessionDep
+) -> Response:
+    statements = crud.statements_at_meeting(session, meeting=number)
+    if not statements:
+        raise HTTPException(
+            status_code=404, detail=f"No statement in the archive was made at meeting {number}."
+        )
+    if len(statements) == 1:
+        return RedirectResponse(f"/statements/{statements[0].id}", status_code=302)
+    return templates.TemplateResponse(
+        request,
+        "meeting.html",
+        {"number": number, "rows": crud.summarize(session, statements)},
     )

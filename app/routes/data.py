@@ -1,0 +1,77 @@
+"""The archive as data: About page, Atom feed, JSON Lines and SQLite downloads."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
+
+from app import crud
+from app.deps import SessionDep
+from app.templating import templates
+
+router = APIRouter()
+
+
+@router.get("/about", response_class=HTMLResponse)
+def about(request: Request, session: SessionDep) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "about.html",
+        {"stats": crud.archive_stats(session), "years": crud.year_counts(session)},
+    )
+
+
+@router.get("/feed.atom")
+def feed(request: Request, session: SessionDep) -> Response:
+    """An Atom feed of the 30 latest statements."""
+    latest = crud.summarize(session, crud.latest_statements(session, limit=30))
+    return templates.TemplateResponse(
+        request,
+        "feed.atom",
+        {"rows": latest, "base": str(request.base_url).rstrip("/")},
+        media_type="application/atom+xml",
+    )
+
+
+@router.get("/data/statements.jsonl")
+def jsonl(session: SessionDep) -> StreamingResponse:
+    """Every statement on one line of JSON, paragraphs included, oldest first."""
+
+    def lines() -> Iterator[bytes]:
+        for statement, paragraphs in crud.all_statements_with_paragraphs(session):
+            record = {
+                "id": statement.id,
+                "symbol": statement.symbol,
+                "title": statement.title,
+                "date": statement.date.isoformat(),
+                "meeting": statement.meeting_number,
+                "agenda_item": statement.agenda_item,
+                "intro": statement.intro,
+                "url": f"/statements/{statement.id}",
+                "paragraphs": [
+                    {
+                        "number": p.number,
+                        "text": p.text,
+                        "url": f"/statements/{statement.id}#p{p.number}",
+                    }
+                    for p in paragraphs
+                ],
+            }
+            yield (json.dumps(record, ensure_ascii=False) + "\n").encode()
+
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="statements.jsonl"'},
+    )
+
+
+@router.get("/data/archive.sqlite")
+def sqlite_file(request: Request) -> FileResponse:
+    """The SQLite database itself (read it with any SQLite client)."""
+    path: Path = request.app.state.db_path
+    return FileResponse(path, media_type="application/vnd.sqlite3", filename="prst-archive.sqlite")
