@@ -79,12 +79,13 @@ class SearchResult:
     paragraph_counts: dict[int, int] = field(default_factory=dict)
 
     def grouped(self) -> list[tuple[Statement, list[Hit]]]:
-        """Hits grouped under their statement, statements in order of their first hit."""
+        """Hits grouped under their statement, statements in order of their best hit and
+        hits within a statement in paragraph order, as a reader meets them."""
         groups: dict[int, tuple[Statement, list[Hit]]] = {}
         for hit in self.hits:
             pk = hit.statement.pk or 0
             groups.setdefault(pk, (hit.statement, []))[1].append(hit)
-        return list(groups.values())
+        return [(s, sorted(hits, key=lambda h: h.number)) for s, hits in groups.values()]
 
 
 def marked(fts_text: str) -> Markup:

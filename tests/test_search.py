@@ -92,6 +92,7 @@ def test_results_page_groups_hits_and_links_paragraphs(client: TestClient) -> No
     r = client.get("/search", params={"q": ORGANIZED, "sort": "oldest"})
     assert r.status_code == 200
     assert "<title>Search: &#34;organized criminal groups and networks&#34;" in r.text
+    assert "Results for:" in r.text
     assert "<strong>5</strong> paragraphs" in r.text and "<strong>2</strong> statements" in r.text
     assert r.text.count('class="hit-group"') == 2
     assert 'href="/statements/S-PRST-2012-16?q=%22organized' in r.text
