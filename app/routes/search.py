@@ -99,7 +99,7 @@ def search_help(request: Request) -> Response:
 )
 def api_search(
     session: SessionDep,
-    q: QueryText = "",
+    q: Annotated[str, Param(min_length=1, max_length=5000, description="What to search for")],
     year_from: Year = None,
     year_to: Year = None,
     agenda: AgendaItem = None,
