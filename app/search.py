@@ -120,48 +120,65 @@ def search(
     params = {**params, "q": expression, "cap": COUNT_CAP}
     conn = session.connection()
 
-    # The newest COUNT_CAP matches bound every aggregate below.
-    bounded = f"SELECT p.id, p.statement_pk, s.year {MATCHES} {where} ORDER BY p.id DESC LIMIT :cap"
-    row = conn.execute(
-        text(f"SELECT count(*), count(DISTINCT statement_pk) FROM ({bounded})"), params
-    ).one()
-    result.total_paragraphs, result.total_statements = int(row[0]), int(row[1])
-    result.capped = result.total_paragraphs >= COUNT_CAP
-    if not result.total_paragraphs:
-        return result
-    result.years = {
-        int(year): int(n)
-        for year, n in conn.execute(
-            text(
-                f"SELECT year, count(DISTINCT statement_pk) FROM ({bounded}) "
-                "GROUP BY year ORDER BY year"
-            ),
-            params,
-        )
-    }
-
-    order = {
-        "relevance": "rank, s.date DESC, p.number",
-        "newest": "s.date DESC, s.pk DESC, p.number",
-        "oldest": "s.date ASC, s.pk ASC, p.number",
-    }[sort]
-    restrict = " AND p.id IN (SELECT id FROM bounded)" if result.capped else ""
-    page = conn.execute(
+    # One pass over the newest COUNT_CAP matches (FTS5 hands out rowids in descending order
+    # without sorting) gives the totals, the history per year and the first and latest use.
+    bounded = (
+        "SELECT paragraph_fts.rowid AS id, p.statement_pk, p.number, s.year, s.date "
+        f"{MATCHES} {where} ORDER BY paragraph_fts.rowid DESC LIMIT :cap"
+    )
+    per_year = conn.execute(
         text(
-            f"WITH bounded AS ({bounded}) "
-            f"SELECT p.id, p.statement_pk, p.number, paragraph_fts.rank {MATCHES} {where}"
-            f"{restrict} ORDER BY {order} LIMIT :limit OFFSET :offset"
+            "SELECT year, count(*), count(DISTINCT statement_pk), "
+            "min(date || ' ' || printf('%012d', statement_pk) || ' ' || printf('%06d', number)), "
+            "max(date || ' ' || printf('%012d', statement_pk) || ' ' || printf('%06d', number)) "
+            f"FROM ({bounded}) GROUP BY year ORDER BY year"
         ),
-        {**params, "limit": limit, "offset": offset},
+        params,
     ).all()
+    if not per_year:
+        return result
+    result.total_paragraphs = sum(int(row[1]) for row in per_year)
+    result.total_statements = sum(int(row[2]) for row in per_year)
+    result.capped = result.total_paragraphs >= COUNT_CAP
+    result.years = {int(row[0]): int(row[2]) for row in per_year}
+    result.first_use = _use(session, per_year[0][3])
+    result.latest_use = _use(session, per_year[-1][4])
+
+    restrict = " AND paragraph_fts.rowid IN (SELECT id FROM bounded)" if result.capped else ""
+    page_params = {**params, "limit": limit, "offset": offset}
+    if sort == "relevance" and not where:
+        # Ranking needs only the index: rank first, then join the page's twenty rows.
+        page = conn.execute(
+            text(
+                f"WITH bounded AS ({bounded}), top AS ("
+                "SELECT paragraph_fts.rowid AS id, paragraph_fts.rank AS rank FROM paragraph_fts "
+                f"WHERE paragraph_fts MATCH :q{restrict} "
+                "ORDER BY rank LIMIT :limit OFFSET :offset) "
+                "SELECT p.id, p.statement_pk, p.number, top.rank FROM top "
+                "JOIN paragraph p ON p.id = top.id ORDER BY top.rank"
+            ),
+            page_params,
+        ).all()
+    else:
+        order = {
+            "relevance": "rank, s.date DESC, p.number",
+            "newest": "s.date DESC, s.pk DESC, p.number",
+            "oldest": "s.date ASC, s.pk ASC, p.number",
+        }[sort]
+        page = conn.execute(
+            text(
+                f"WITH bounded AS ({bounded}) "
+                f"SELECT p.id, p.statement_pk, p.number, paragraph_fts.rank {MATCHES} {where}"
+                f"{restrict} ORDER BY {order} LIMIT :limit OFFSET :offset"
+            ),
+            page_params,
+        ).all()
     statements = _statements(session, {r[1] for r in page})
     snippets = _snippets(session, expression, [r[0] for r in page])
     result.hits = [
         Hit(statements[pk], number, snippets.get(pid, Markup("")), float(rank))
         for pid, pk, number, rank in page
     ]
-    result.first_use = _use(session, expression, params, where, "ASC")
-    result.latest_use = _use(session, expression, params, where, "DESC")
     result.paragraph_counts = paragraph_counts(session, [h.statement.pk for h in result.hits])
     return result
 
@@ -210,24 +227,11 @@ def _snippets(session: Session, expression: str, ids: list[int]) -> dict[int, Ma
     return {int(rowid): marked(value) for rowid, value in rows}
 
 
-def _use(
-    session: Session, expression: str, params: dict[str, Any], where: str, direction: str
-) -> Use | None:
-    row = (
-        session.connection()
-        .execute(
-            text(
-                f"SELECT s.pk, p.number {MATCHES} {where} "
-                f"ORDER BY s.date {direction}, p.number LIMIT 1"
-            ),
-            params,
-        )
-        .first()
-    )
-    if row is None:
-        return None
-    statement = session.get(Statement, row[0])
-    return Use(statement, int(row[1])) if statement else None
+def _use(session: Session, key: str) -> Use | None:
+    """The statement and paragraph named by a 'date pk number' key from the history pass."""
+    _date, pk, number = key.split(" ")
+    statement = session.get(Statement, int(pk))
+    return Use(statement, int(number)) if statement else None
 
 
 def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:

@@ -41,12 +41,12 @@ class IngestFigures:
         return self.paragraphs / self.seconds
 
 
-def corpus_for(size: int, out: Path, seed: int = 1) -> Path:
+def corpus_for(size: int, out: Path, seed: int = 1, first: int = 0) -> Path:
     """The synthetic corpus of `size` statements, generated once and reused."""
-    folder = out / f"corpus-{size}"
+    folder = out / (f"corpus-{size}" if not first else f"corpus-{size}-from-{first}")
     marker = folder / ".complete"
     if not marker.exists():
-        generate(folder, size, seed)
+        generate(folder, size, seed, first)
         marker.write_text(str(seed))
     return folder
 

@@ -163,13 +163,13 @@ def statement_file(n: int, rng: random.Random, vocab: Vocabulary, agreed: list[s
     return "\n".join(out)
 
 
-def generate(out: Path, statements: int, seed: int = 1) -> int:
-    """Write `statements` files into `out`; returns how many were written."""
+def generate(out: Path, statements: int, seed: int = 1, first: int = 0) -> int:
+    """Write `statements` files into `out`, numbered from `first`; returns how many."""
     rng = random.Random(seed)
     vocab = Vocabulary(ROOT / "seeds")
     agreed: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
-    for n in range(statements):
+    for n in range(first, first + statements):
         folder = out / f"{n // 1000:03d}"
         folder.mkdir(exist_ok=True)
         (folder / f"statement-{n:06d}.txt").write_text(
@@ -183,8 +183,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--statements", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--first", type=int, default=0, help="number of the first statement")
     args = parser.parse_args()
-    n = generate(args.out, args.statements, args.seed)
+    n = generate(args.out, args.statements, args.seed, args.first)
     print(f"wrote {n} statement files to {args.out}")
 
 
