@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Alias, Paragraph, Statement
+from app.models import Alias, Corrigendum, Paragraph, Statement
 
 DateOrder = Literal["newest", "oldest"]
 
@@ -200,3 +200,16 @@ def all_statements_with_paragraphs(session: Session) -> Iterator[tuple[Statement
         select(Statement).order_by(col(Statement.date), col(Statement.pk))
     ):
         yield statement, paragraphs_of(session, statement=statement)
+
+
+def corrigenda_of(session: Session, *, statement: Statement) -> list[Corrigendum]:
+    """The corrigenda issued for a statement (one may withdraw it)."""
+    if not statement.symbol:
+        return []
+    return list(
+        session.exec(
+            select(Corrigendum)
+            .where(Corrigendum.corrects == statement.symbol)
+            .order_by(col(Corrigendum.symbol))
+        )
+    )

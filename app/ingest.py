@@ -22,15 +22,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from app.models import Alias, Paragraph, Source, Statement
-from app.parser import ParsedStatement, ParseError, decode, parse_statement
+from app.models import Alias, Corrigendum, Paragraph, Source, Statement
+from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, parse_document
 from app.textutil import fold
 
 log = logging.getLogger(__name__)
 
 STATEMENT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+NOT_STATEMENTS = {"readme", "license", "licence", "changelog", "notice", "index"}
+"""File names (without suffix) that a folder of statements may hold beside them."""
 METADATA_FILE = "metadata.csv"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 PARALLEL_FROM = 64
@@ -98,6 +100,7 @@ def find_statement_files(paths: Iterable[Path]) -> Iterator[Path]:
                 for child in sorted(path.rglob("*"))
                 if child.is_file()
                 and child.suffix.lower() in STATEMENT_SUFFIXES
+                and child.stem.lower() not in NOT_STATEMENTS
                 and not any(part.startswith(".") for part in child.relative_to(path).parts)
             )
         else:
@@ -127,7 +130,15 @@ class _Prepared:
     parsed: ParsedStatement
 
 
-def _prepare(path: Path, metadata: dict[str, str] | None) -> _Prepared:
+@dataclass
+class _PreparedCorrigendum:
+    path: Path
+    key: str
+    digest: str
+    parsed: ParsedCorrigendum
+
+
+def _prepare(path: Path, metadata: dict[str, str] | None) -> _Prepared | _PreparedCorrigendum:
     if not path.exists():
         raise ParseError("no such file")
     size = path.stat().st_size
@@ -135,8 +146,11 @@ def _prepare(path: Path, metadata: dict[str, str] | None) -> _Prepared:
         raise ParseError(f"file is {size:,} bytes; a statement file is at most {MAX_FILE_BYTES:,}")
     raw = path.read_bytes()
     text = decode(raw)
-    parsed = parse_statement(text)
+    document = parse_document(text)
     digest = hashlib.sha256(raw)
+    if isinstance(document, ParsedCorrigendum):
+        return _PreparedCorrigendum(path, str(path.resolve()), digest.hexdigest(), document)
+    parsed = document
     if metadata:
         symbol = (metadata.get("symbol") or "").strip() or None
         if symbol and parsed.symbol and symbol != parsed.symbol:
@@ -411,7 +425,29 @@ class _Writer:
         return self._outcome(item, "updated", pk)
 
 
-def _prepare_or_fail(path: Path, metadata: dict[str, str] | None) -> _Prepared | FileOutcome:
+def _apply_corrigendum(
+    session: Session, item: _PreparedCorrigendum, now: dt.datetime
+) -> FileOutcome:
+    """Store a corrigendum under its own symbol; it attaches to the statement it corrects by
+    that statement's symbol, so the order in which the two arrive does not matter."""
+    doc = item.parsed
+    row = session.exec(select(Corrigendum).where(Corrigendum.symbol == doc.symbol)).first()
+    if row is not None and row.content_hash == item.digest:
+        return FileOutcome(item.path, "unchanged", doc.symbol)
+    status = "updated" if row is not None else "added"
+    row = row or Corrigendum(
+        symbol=doc.symbol, corrects="", text="", source_path="", content_hash="", ingested_at=now
+    )
+    row.corrects, row.date, row.text = doc.corrects, doc.date, doc.text
+    row.source_path, row.content_hash, row.ingested_at = item.key, item.digest, now
+    session.add(row)
+    session.flush()
+    return FileOutcome(item.path, status, doc.symbol, reason=f"corrigendum to {doc.corrects}")
+
+
+def _prepare_or_fail(
+    path: Path, metadata: dict[str, str] | None
+) -> _Prepared | _PreparedCorrigendum | FileOutcome:
     try:
         return _prepare(path, metadata)
     except ParseError as exc:
@@ -422,7 +458,7 @@ def _prepare_or_fail(path: Path, metadata: dict[str, str] | None) -> _Prepared |
 
 def _prepare_all(
     files: list[Path], progress: Callable[[int, int], None] | None
-) -> Iterator[_Prepared | FileOutcome]:
+) -> Iterator[_Prepared | _PreparedCorrigendum | FileOutcome]:
     """Read and parse every file, on all cores when there are enough files to be worth it."""
     metadata_cache: dict[Path, dict[str, dict[str, str]]] = {}
     metadata = []
@@ -432,7 +468,9 @@ def _prepare_all(
         metadata.append(metadata_cache[path.parent].get(path.name))
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or workers < 2:
-        results: Iterable[_Prepared | FileOutcome] = map(_prepare_or_fail, files, metadata)
+        results: Iterable[_Prepared | _PreparedCorrigendum | FileOutcome] = map(
+            _prepare_or_fail, files, metadata
+        )
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
@@ -461,9 +499,12 @@ def ingest(
     report = IngestReport()
     files = list(find_statement_files(paths))
     prepared: list[_Prepared] = []
+    corrigenda: list[_PreparedCorrigendum] = []
     for result in _prepare_all(files, progress):
         if isinstance(result, FileOutcome):
             report.outcomes.append(result)
+        elif isinstance(result, _PreparedCorrigendum):
+            corrigenda.append(result)
         else:
             prepared.append(result)
     # Newest last in the list, so popping from the end hands out the oldest first and frees
@@ -475,6 +516,8 @@ def ingest(
         while prepared:
             report.outcomes.append(writer.apply(prepared.pop()))
         writer.flush()
+        for item in corrigenda:
+            report.outcomes.append(_apply_corrigendum(session, item, writer.now))
         session.commit()
     # Fold the WAL back into the database file, so a copy of the file alone is complete.
     with engine.connect() as conn:

@@ -62,3 +62,17 @@ class Alias(SQLModel, table=True):
     alias: str = Field(primary_key=True)
     statement_pk: int = Field(foreign_key="statement.pk", index=True)
     created_at: dt.datetime
+
+
+class Corrigendum(SQLModel, table=True):
+    """A corrigendum to a statement, kept by the symbol it corrects so that it attaches to that
+    statement whichever of the two is ingested first."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    symbol: str = Field(index=True, unique=True)
+    corrects: str = Field(index=True, description="Symbol of the statement it corrects")
+    date: dt.date | None = None
+    text: str
+    source_path: str
+    content_hash: str
+    ingested_at: dt.datetime

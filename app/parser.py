@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from app.furniture import is_furniture, is_trailer, strip_glued_furniture
 from app.textutil import (
     CLOSE_QUOTES,
     OPEN_QUOTES,
@@ -28,7 +29,13 @@ from app.textutil import (
     unmarkdown_inline,
 )
 
-SYMBOL_RE = re.compile(r"\bS/PRST/(\d{4})/(\d+)\b")
+# S/PRST/2010/12 (a reissue prints S/PRST/2010/12*), older statements S/20554, and
+# corrigenda S/PRST/2000/27/Corr.1.
+SYMBOL_RE = re.compile(
+    r"(?<![\w/])(S/PRST/\d{4}/\d+|S/\d{4,6})(?:/(Corr\.\s?\d+))?(?![\w/])\*?", re.IGNORECASE
+)
+TRAILER_SYMBOL_RE = re.compile(r"^Document symbol:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+FOOTNOTE_RE = re.compile(r"^([*†‡§]|\d{1,2}\))\s+\S")
 RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|`{3,})\s*$")
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
 TITLE_RE = re.compile(
@@ -43,16 +50,19 @@ INTRO_START_RE = re.compile(
     re.IGNORECASE,
 )
 MEETING_RE = re.compile(
-    r"\bAt (?:the|its) (\d+)\s*(?:st|nd|rd|th)? meeting\b[^,]*,\s*held on ([^,]+\d{4})",
+    r"\bAt (?:the|its) (\d+)\s*(?:st|nd|rd|th)?(?:\s*\([^)]*\))? meeting\b[^,:]*?,?\s*"
+    r"(?:held\s+)?on\s+"
+    r"(\d{1,2}\s+\w+\s+\d{4})",
     re.IGNORECASE,
 )
 AGENDA_RE = re.compile(
-    r"\bitem\s+(?:entitled\s+)?[\"“](?P<item>.+?)[\"”](?=\s*(?:[,;:]|and\b|$))",
-    re.IGNORECASE | re.DOTALL,
+    r"\b(?:item|topic)\s+(?:entitled\s+)?[\"“](?P<item>.+?)\s*[\"”]", re.IGNORECASE | re.DOTALL
 )
 ORIGINAL_RE = re.compile(r"\bOriginal:\s*([A-Za-z]+)", re.IGNORECASE)
 DISTR_RE = re.compile(r"^Distr\.?:?\s*(?:General|GENERAL|Limited|LIMITED)?\s*$", re.IGNORECASE)
 PAGE_BREAK = "\f"
+ANNEX_RE = re.compile(r"^(?:Annex|ANNEX)(?:\s+[IVX\d]+)?$")
+DATE_LINE_RE = re.compile(r"\d{1,2}\s+[A-Za-z]+\s+\d{4}")
 
 
 class ParseError(ValueError):
@@ -93,6 +103,17 @@ class ParsedStatement:
             return self.meeting_date
         intro_date = parse_date(self.intro or "")
         return intro_date or self.distribution_date
+
+
+@dataclass
+class ParsedCorrigendum:
+    """A corrigendum (S/PRST/2000/27/Corr.1): not a statement, but a note on the one it
+    corrects, which it may withdraw."""
+
+    symbol: str
+    corrects: str
+    date: dt.date | None
+    text: str
 
 
 @dataclass
@@ -160,17 +181,21 @@ class Header:
     distribution_date: dt.date | None = None
     original_language: str | None = None
     title: str | None = None
+    corrects: str | None = None
 
 
 def _header(lines: list[Line]) -> Header:
-    symbol = None
+    symbol = corrects = None
     distribution_date = None
     original_language = None
     title = None
     for i, line in enumerate(lines):
         text = line.text
-        if symbol is None and (m := SYMBOL_RE.search(text)):
-            symbol = f"S/PRST/{m.group(1)}/{m.group(2)}"
+        if symbol is None and (m := SYMBOL_RE.fullmatch(text.strip())):
+            symbol = m.group(1).upper()
+            if m.group(2):
+                corrects = symbol
+                symbol = f"{symbol}/{m.group(2).replace(' ', '')}"
         if distribution_date is None and (DISTR_RE.match(text) or text.lower().startswith("distr")):
             for follow in lines[i : i + 4]:
                 if d := parse_date(follow.text):
@@ -184,36 +209,88 @@ def _header(lines: list[Line]) -> Header:
                 original_language = following[0].capitalize()
         if title is None and TITLE_RE.match(text):
             title = text
-    return Header(symbol, distribution_date, original_language, title)
+    return Header(symbol, distribution_date, original_language, title, corrects)
 
 
-def _starts_paragraph(text: str, previous: str | None) -> bool:
-    """A line opening with a quotation mark starts a paragraph unless it continues a sentence."""
-    if not text or text[0] not in OPEN_QUOTES:
+def _starts_paragraph(text: str, previous: str | None, width: int) -> bool:
+    """A line opening with a quotation mark starts a paragraph unless it continues a sentence:
+    the line before ends a sentence, or is visibly short (a paragraph whose full stop is
+    missing). A single quotation mark after a colon opens a quoted passage of its own."""
+    if not text:
+        return False
+    if text[0] == "‘":
+        return previous is not None and previous.endswith(":")
+    if text[0] not in OPEN_QUOTES:
         return False
     if previous is None:
         return True
-    return previous[-1] in ".:;!?" + CLOSE_QUOTES + "’)"
+    if previous[-1] in ".:;!?" + CLOSE_QUOTES + "’)":
+        return True
+    return text[1:2].isupper() and len(previous) < 0.8 * width
 
 
-def split_paragraphs(body: list[Line]) -> list[str]:
-    """The statement's paragraphs, each with its lines joined and its opening quote removed."""
+def remove_furniture(body: list[Line]) -> list[Line]:
+    """The body without page furniture and without a web page's trailing metadata block.
+
+    A dropped line leaves a blank, so a paragraph broken across pages joins up again."""
+    out: list[Line] = []
+    for line in body:
+        if is_trailer(line.text) or ANNEX_RE.match(line.text):
+            break
+        if line.text != PAGE_BREAK and is_furniture(line.text):
+            out.append(Line(line.number, ""))
+            continue
+        out.append(Line(line.number, strip_glued_furniture(line.text)))
+    return out
+
+
+def _opens_paragraph_unquoted(text: str, previous: str | None, width: int) -> bool:
+    """In statements printed without quotation marks, a paragraph starts after a line that ends
+    a sentence and is visibly short (justified text fills the line), or with the Council as
+    subject."""
+    if previous is None:
+        return True
+    if previous[-1] not in ".:;" or not text[:1].isupper():
+        return False
+    return len(previous) < 0.8 * width or text.startswith(("The Security Council", "The Council"))
+
+
+def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
+    """The statement's paragraphs, each with its lines joined and its opening quote removed,
+    and its footnotes (lines opening with *, †... placed among the paragraphs)."""
+    body = remove_furniture(body)
     content = [line for line in body if line.text and line.text != PAGE_BREAK]
     if not content:
-        return []
-    quoted = any(line.text[0] in OPEN_QUOTES for line in content)
+        return [], []
+    # Statements in the quoted style open their first paragraph with a quotation mark; a
+    # wrapped line that happens to start with a quoted title does not make a file quoted.
+    quoted = content[0].text[0] in OPEN_QUOTES
+    width = max(len(line.text) for line in content)
     groups: list[list[str]] = []
+    footnotes: list[list[str]] = []
+    in_footnote = False
     previous: str | None = None
     blank_before = True
     for line in body:
         text = line.text
         if text in ("", PAGE_BREAK):
             blank_before = True
+            in_footnote = False
             continue
+        if FOOTNOTE_RE.match(text) and previous is not None:
+            footnotes.append([text])
+            in_footnote = True
+            continue
+        if in_footnote and not (quoted and _starts_paragraph(text, previous, width)):
+            footnotes[-1].append(text)
+            continue
+        in_footnote = False
         if quoted:
-            new = _starts_paragraph(text, previous) or not groups
+            new = _starts_paragraph(text, previous, width) or not groups
+        elif blank_before and previous is not None and previous[-1] in ".:;":
+            new = True
         else:
-            new = not groups or (blank_before and previous is not None and previous[-1] in ".:;")
+            new = not groups or _opens_paragraph_unquoted(text, previous, width)
         if new:
             groups.append([text])
         else:
@@ -228,7 +305,18 @@ def split_paragraphs(body: list[Line]) -> list[str]:
         paragraphs.append(text)
     if quoted and paragraphs and paragraphs[-1][-1:] in CLOSE_QUOTES:
         paragraphs[-1] = paragraphs[-1][:-1].rstrip()
-    return [p for p in paragraphs if p]
+    notes = [_join(note).rstrip('”"').rstrip() for note in footnotes]
+    return [p for p in paragraphs if p], notes
+
+
+def _annex(body: list[Line]) -> str | None:
+    """An annex printed after the statement (not the Council's statement itself), as text."""
+    for i, line in enumerate(body):
+        if ANNEX_RE.match(line.text):
+            rest = [x.text for x in body[i:] if x.text and x.text != PAGE_BREAK]
+            kept = [t for t in rest if not is_furniture(t) and not is_trailer(t)]
+            return _join(kept) if len(kept) > 1 else None
+    return None
 
 
 def parse_statement(text: str) -> ParsedStatement:
@@ -251,7 +339,10 @@ def parse_statement(text: str) -> ParsedStatement:
     agenda = AGENDA_RE.search(intro)
     agenda_item = _join([agenda.group("item")]) if agenda else None
 
-    paragraphs = split_paragraphs(lines[body_start:])
+    paragraphs, footnotes = split_paragraphs(lines[body_start:])
+    annex = _annex(lines[body_start:])
+    if annex:
+        footnotes.append(annex)
     if not paragraphs:
         raise ParseError(
             "the statement has no paragraphs after its introductory sentence",
@@ -270,7 +361,36 @@ def parse_statement(text: str) -> ParsedStatement:
             ParsedParagraph(number=n, text=p, plain=strip_emphasis(p))
             for n, p in enumerate(paragraphs, start=1)
         ],
+        footnotes="\n".join(footnotes) or None,
     )
+    if statement.symbol is None and (m := TRAILER_SYMBOL_RE.search(text)):
+        statement.symbol = m.group(1).rstrip("*")
     if statement.date is None:
         raise ParseError("no date found: neither a meeting date nor a date of issue")
     return statement
+
+
+def parse_document(text: str) -> ParsedStatement | ParsedCorrigendum:
+    """A statement, or the corrigendum of one; raises ParseError for anything else."""
+    lines = clean_lines(text)
+    found = _find_intro(lines)
+    header = _header(lines[: found[0]] if found else lines[:40])
+    if header.corrects and header.symbol:
+        body = [
+            line.text
+            for line in remove_furniture(lines)
+            if line.text
+            and line.text != PAGE_BREAK
+            and not SYMBOL_RE.fullmatch(line.text)
+            and not TITLE_RE.match(line.text)
+            and not DISTR_RE.match(line.text)
+            and not ORIGINAL_RE.search(line.text)
+            and line.text.lower() not in ("united nations", "security council", "corrigendum")
+            and not DATE_LINE_RE.fullmatch(line.text)
+        ]
+        if not body:
+            raise ParseError(f"corrigendum {header.symbol} has no text")
+        return ParsedCorrigendum(
+            header.symbol, header.corrects, header.distribution_date, _join(body)
+        )
+    return parse_statement(text)

@@ -100,6 +100,7 @@ def statement_page(
             "previous": previous,
             "following": following,
             "citation": citation,
+            "corrigenda": crud.corrigenda_of(session, statement=statement),
         },
     )
 

@@ -1,0 +1,59 @@
+"""Page furniture: the running headers and footers that PDF text and web pages put around a
+statement. None of it is the Council's text, wherever it falls (mid-sentence included), so
+these lines are dropped before paragraphs are assembled; the sentence on either side of a
+page break then joins up by itself.
+
+Each rule describes a kind of line, never a particular file.
+"""
+
+from __future__ import annotations
+
+import re
+
+FURNITURE_RES = [
+    re.compile(p)
+    for p in (
+        r"^-*\d{2}-\d{4,6}\s*(?:\([A-Z]\))?(?:\s+\d{6})?\s*$",  # job number: 12-31999 (E) 250412
+        r"^\d{6}$",  # date code printed under the job number: 070194
+        r"^\*\s?\d{6,8}\s?\*$",  # barcode: *1231999*
+        r"^\d{1,3}$",  # page number: 2
+        r"^Page\s+\d+$",  # 'Page 2' of the 1990s running header
+        r"^(?:English|ENGLISH)$",  # language line of the running header
+        r"^/\s?\.\.\.$",  # continuation mark: /...
+        r"^[-_`]{3,}$",  # end marks and rules
+        r"^S/PRST/\d{4}/\d+\*?$",  # the symbol repeated at the top of each page
+        r"^S/\d{4,6}\*?$",  # the same for older S/nnnnn symbols
+    )
+]
+# Furniture that pdftotext glued to the end of a line of text: a page number after the last
+# word of a page ("...action.2/3") or a job number ("...with troop 15-23130 (E)").
+GLUED_RES = [
+    re.compile(r"(?<=[.;:,”\"’)])\s*[1-9]/[1-9]$"),
+    re.compile(r"(?<=\S)\s+\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$"),
+]
+# Web pages (UNISPAL) end with a metadata block that is not part of the statement.
+TRAILER_RE = re.compile(r"^(?:Document symbol|Document Type|Publication Date):", re.IGNORECASE)
+
+
+PAGE_OF_RE = re.compile(r"^(\d{1,2})\s*/\s*(\d{1,2})$")
+
+
+def _page_of(text: str) -> bool:
+    """'2/4': page 2 of 4 (a document has a few dozen pages at most; '49/75' is a resolution)."""
+    m = PAGE_OF_RE.match(text)
+    return m is not None and 1 <= int(m.group(1)) <= int(m.group(2)) <= 40
+
+
+def is_furniture(line: str) -> bool:
+    text = line.strip()
+    return _page_of(text) or any(rule.match(text) for rule in FURNITURE_RES)
+
+
+def strip_glued_furniture(line: str) -> str:
+    for rule in GLUED_RES:
+        line = rule.sub("", line)
+    return line
+
+
+def is_trailer(line: str) -> bool:
+    return bool(TRAILER_RE.match(line.strip()))

@@ -1,0 +1,162 @@
+"""The real corpus (../shared/corpus): every file ingests with the expected metadata and
+paragraph count, and no page furniture survives in any paragraph."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from app.crud import corrigenda_of, statement_by_symbol
+from app.ingest import IngestReport, ingest
+from app.models import Paragraph, Source, Statement
+
+EXPECTATIONS = Path(__file__).parent / "corpus_expectations.tsv"
+FURNITURE = {
+    "job number": re.compile(r"\b\d{2}-\d{5}\s*\(E\)"),
+    "barcode": re.compile(r"\*\d{7,8}\*"),
+    "running header": re.compile(r"\b(?:English\s+)?Page \d+\b|^S/PRST/\d{4}/\d+\s"),
+    "page number": re.compile(r"(?<![\w/.])[1-9]/[1-9](?![\w/])"),
+    "continuation mark": re.compile(r"/\.\.\."),
+    "end mark": re.compile(r"-{4,}|`{3,}"),
+    "web page chrome": re.compile(r"Document symbol:|Publication Date:"),
+    "form feed": re.compile("\f"),
+}
+
+
+@pytest.fixture
+def corpus_report(corpus_dir: Path, engine: Engine) -> IngestReport:
+    return ingest(engine, [corpus_dir])
+
+
+def expectations() -> list[dict[str, str]]:
+    lines = [line for line in EXPECTATIONS.read_text().splitlines() if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def test_every_corpus_file_ingests(corpus_report: IngestReport) -> None:
+    assert corpus_report.failed == []
+    statuses = {o.path.name: o.status for o in corpus_report.outcomes}
+    assert statuses["UNISPAL-S-PRST-2001-15.txt"] == "duplicate"
+    assert statuses["S-PRST-2000-27-Corr.1.txt"] == "added"
+    assert "README.md" not in statuses
+
+
+def test_metadata_and_paragraph_counts_match_expectations(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        found = {s.source_name: s for s in session.exec(select(Statement))}
+        counts = {
+            s.source_name: len(
+                session.exec(select(Paragraph).where(Paragraph.statement_pk == s.pk)).all()
+            )
+            for s in found.values()
+        }
+    rows = expectations()
+    assert len(rows) == len(found) >= 120
+    wrong = []
+    for row in rows:
+        s = found[row["filename"]]
+        got = (
+            s.symbol or "",
+            s.date.isoformat(),
+            str(s.meeting_number or ""),
+            str(counts[row["filename"]]),
+        )
+        want = (row["symbol"], row["date"], row["meeting"], row["paragraphs"])
+        if got != want:
+            wrong.append((row["filename"], want, got))
+    assert wrong == []
+
+
+def test_no_furniture_survives_in_any_paragraph(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Statement.source_name, Paragraph.number, Paragraph.text).join(Paragraph)
+        ).all()
+    assert len(rows) > 1000
+    found = [
+        (name, number, kind)
+        for name, number, text in rows
+        for kind, pattern in FURNITURE.items()
+        if pattern.search(text)
+    ]
+    assert found == []
+
+
+def test_sentences_broken_by_a_page_break_are_joined(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        s = statement_by_symbol(session, symbol="S/PRST/2011/9")
+        assert s is not None
+        p8 = session.exec(
+            select(Paragraph).where(Paragraph.statement_pk == s.pk, Paragraph.number == 8)
+        ).one()
+    assert p8.text.endswith(
+        "comply with all their obligations under international law, in particular international "
+        "human rights, refugee and humanitarian law."
+    )
+
+
+def test_metadata_variants(corpus_report: IngestReport, engine: Engine) -> None:
+    with Session(engine) as session:
+        reissued = statement_by_symbol(session, symbol="S/PRST/2010/12")
+        assert reissued is not None and reissued.original_language == "French"
+        written = statement_by_symbol(session, symbol="S/PRST/2020/6")
+        assert written is not None and written.meeting_number is None
+        assert written.date.isoformat() == "2020-04-29"
+        media = statement_by_symbol(session, symbol="S/PRST/2000/27")
+        assert media is not None and media.meeting_number is None and media.agenda_item is None
+        note = statement_by_symbol(session, symbol="S/20554")
+        assert note is not None and note.meeting_number == 2851
+        assert note.title == "NOTE BY THE PRESIDENT OF THE SECURITY COUNCIL"
+        letters = statement_by_symbol(session, symbol="S/PRST/1998/20")
+        assert letters is not None and "(S/1998/581)" in (letters.agenda_item or "")
+
+
+def test_corrigendum_attaches_to_the_statement_it_withdraws(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        statement = statement_by_symbol(session, symbol="S/PRST/2000/27")
+        assert statement is not None
+        [corrigendum] = corrigenda_of(session, statement=statement)
+    assert corrigendum.symbol == "S/PRST/2000/27/Corr.1"
+    assert corrigendum.text == "Document S/PRST/2000/27 is hereby withdrawn."
+
+
+def test_web_copy_is_a_second_source_not_a_second_statement(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    with Session(engine) as session:
+        s = statement_by_symbol(session, symbol="S/PRST/2001/15")
+        assert s is not None and s.source_name == "S-PRST-2001-15.txt"
+        sources = session.exec(select(Source).where(Source.statement_pk == s.pk)).all()
+    assert sorted(Path(x.path).name for x in sources) == [
+        "S-PRST-2001-15.txt",
+        "UNISPAL-S-PRST-2001-15.txt",
+    ]
+
+
+def test_footnotes_are_not_paragraphs(corpus_report: IngestReport, engine: Engine) -> None:
+    with Session(engine) as session:
+        s = statement_by_symbol(session, symbol="S/PRST/2023/4")
+        assert s is not None
+        texts = session.exec(select(Paragraph.text).where(Paragraph.statement_pk == s.pk)).all()
+    assert s.footnotes is not None and s.footnotes.startswith("* United Nations, Treaty Series")
+    assert not any("Treaty Series" in t for t in texts)
+
+
+def test_corpus_ingest_is_idempotent(
+    corpus_dir: Path, engine: Engine, corpus_report: IngestReport
+) -> None:
+    again = ingest(engine, [corpus_dir])
+    assert {o.status for o in again.outcomes} <= {"unchanged", "duplicate"}
