@@ -16,6 +16,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from sqlmodel import Session, select
 
 from app.models import Alias, Corrigendum, Paragraph, Source, Statement
 from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, parse_document
+from app.repair import RARE, repair
 from app.textutil import fold
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class FileOutcome:
 class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
+    repairs: int = 0
+    """Words split or run together by PDF extraction, repaired in the text search indexes."""
 
     def by_status(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -71,6 +75,8 @@ class IngestReport:
         duplicates = len(self.by_status("duplicate"))
         if duplicates:
             text += f", {duplicates} second source{'s' if duplicates > 1 else ''} recorded"
+        if self.repairs:
+            text += f", {self.repairs} extraction artefacts repaired for search"
         return text
 
 
@@ -222,6 +228,7 @@ class _Writer:
         self.next_paragraph = 1 + (
             conn.exec_driver_sql("SELECT max(id) FROM paragraph").scalar() or 0
         )
+        self.first_paragraph = self.next_paragraph
         self.pending_statements: list[dict[str, object]] = []
         self.pending_sources: list[dict[str, object]] = []
         self.pending_paragraphs: list[dict[str, object]] = []
@@ -425,6 +432,38 @@ class _Writer:
         return self._outcome(item, "updated", pk)
 
 
+def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
+    """Repair extraction damage in the search text of the paragraphs written by this run.
+
+    Only paragraphs holding a word the archive has seen at most twice can be damaged, so
+    those are found through the index and checked against the whole archive's vocabulary."""
+    conn = session.connection()
+    vocab = Counter(
+        {
+            term: int(cnt)
+            for term, cnt in conn.exec_driver_sql("SELECT term, cnt FROM paragraph_vocab")
+        }
+    )
+    rare = [term for term, cnt in vocab.items() if cnt <= RARE and term.isalpha()]
+    repairs = 0
+    seen: set[int] = set()
+    for start in range(0, len(rare), 200):
+        expression = " OR ".join(f'"{term}"' for term in rare[start : start + 200])
+        rows = conn.exec_driver_sql(
+            "SELECT rowid, plain FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid >= ?",
+            (expression, since_id),
+        ).all()
+        for rowid, plain in rows:
+            if rowid in seen:
+                continue
+            seen.add(rowid)
+            fixed, count = repair(plain, vocab)
+            if count:
+                repairs += count
+                conn.exec_driver_sql("UPDATE paragraph SET plain = ? WHERE id = ?", (fixed, rowid))
+    return repairs
+
+
 def _apply_corrigendum(
     session: Session, item: _PreparedCorrigendum, now: dt.datetime
 ) -> FileOutcome:
@@ -516,6 +555,7 @@ def ingest(
         while prepared:
             report.outcomes.append(writer.apply(prepared.pop()))
         writer.flush()
+        report.repairs = repair_new_paragraphs(session, since_id=writer.first_paragraph)
         for item in corrigenda:
             report.outcomes.append(_apply_corrigendum(session, item, writer.now))
         session.commit()

@@ -23,7 +23,7 @@ target_metadata = SQLModel.metadata
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
     """FTS5 virtual tables and their shadow tables are managed by hand in revisions."""
-    return not (type_ == "table" and name and name.startswith("paragraph_fts"))
+    return not (type_ == "table" and name and name.startswith(("paragraph_fts", "paragraph_vocab")))
 
 
 def run_migrations_offline() -> None:

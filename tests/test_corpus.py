@@ -160,3 +160,24 @@ def test_corpus_ingest_is_idempotent(
 ) -> None:
     again = ingest(engine, [corpus_dir])
     assert {o.status for o in again.outcomes} <= {"unchanged", "duplicate"}
+
+
+def test_split_words_are_found_by_search_but_kept_in_the_text(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    assert corpus_report.repairs > 10
+    with Session(engine) as session:
+        s = statement_by_symbol(session, symbol="S/PRST/2015/19")
+        assert s is not None
+        damaged = [
+            p
+            for p in session.exec(select(Paragraph).where(Paragraph.statement_pk == s.pk))
+            if "effectiven ess" in p.text
+        ]
+        assert damaged, "the archived text keeps the extractor's split"
+        assert "effectiveness" in damaged[0].plain
+        with engine.connect() as conn:
+            hits = conn.exec_driver_sql(
+                "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH 'effectiveness'"
+            ).all()
+    assert damaged[0].id in {row[0] for row in hits}
