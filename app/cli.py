@@ -134,6 +134,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from app.catalogue import CatalogueError, import_catalogue
+    from app.db import make_engine, migrate
+
+    db = _db_path(args)
+    migrate(db)
+    engine = make_engine(db)
+    try:
+        report = import_catalogue(engine, Path(args.path))
+    except CatalogueError as exc:
+        log.error("catalogue not imported; the archive is unchanged: %s", exc)
+        return 1
+    finally:
+        engine.dispose()
+    log.info(
+        "catalogue %s: %d added, %d updated, %d unchanged",
+        args.path,
+        report.added,
+        report.updated,
+        report.unchanged,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
@@ -173,6 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the database if needed and apply every Alembic migration.",
     )
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "catalogue",
+        help="import a catalogue of statements known to exist",
+        description="Import a CSV catalogue (columns symbol, year, and optionally date, "
+        "meeting_record, topic) so the archive knows which statements exist, text or not.",
+    )
+    p.add_argument("path", metavar="PATH", help="CSV file")
+    p.set_defaults(func=cmd_catalogue)
 
     p = sub.add_parser(
         "check",

@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Alias, Corrigendum, Paragraph, Statement
+from app.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
 
 DateOrder = Literal["newest", "oldest"]
 
@@ -213,3 +213,45 @@ def corrigenda_of(session: Session, *, statement: Statement) -> list[Corrigendum
             .order_by(col(Corrigendum.symbol))
         )
     )
+
+
+@dataclass
+class YearCompleteness:
+    year: int
+    in_archive: int
+    catalogued: int
+    catalogued_in_archive: int
+
+
+def completeness(session: Session) -> list[YearCompleteness]:
+    """Per year: statements held, statements the catalogue lists, and how many of those are held."""
+    rows = session.connection().exec_driver_sql(
+        "SELECT y.year, "
+        "(SELECT count(*) FROM statement s WHERE s.year = y.year), "
+        "(SELECT count(*) FROM catalogueentry c WHERE c.year = y.year), "
+        "(SELECT count(*) FROM catalogueentry c JOIN statement s ON s.symbol = c.symbol "
+        " WHERE c.year = y.year) "
+        "FROM (SELECT year FROM statement UNION SELECT year FROM catalogueentry) y "
+        "ORDER BY y.year DESC"
+    )
+    return [YearCompleteness(*map(int, row)) for row in rows]
+
+
+def missing_texts(session: Session, *, year: int) -> list[CatalogueEntry]:
+    """Catalogued statements of a year whose text is not in the archive yet."""
+    held = select(Statement.symbol).where(col(Statement.symbol).is_not(None))
+    return list(
+        session.exec(
+            select(CatalogueEntry)
+            .where(CatalogueEntry.year == year, col(CatalogueEntry.symbol).not_in(held))
+            .order_by(col(CatalogueEntry.date), col(CatalogueEntry.symbol))
+        )
+    )
+
+
+def catalogue_topic(session: Session, *, symbol: str | None) -> str | None:
+    """The catalogue's topic for a statement, used where its text names no agenda item."""
+    if not symbol:
+        return None
+    entry = session.get(CatalogueEntry, symbol)
+    return entry.topic if entry else None

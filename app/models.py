@@ -76,3 +76,14 @@ class Corrigendum(SQLModel, table=True):
     source_path: str
     content_hash: str
     ingested_at: dt.datetime
+
+
+class CatalogueEntry(SQLModel, table=True):
+    """A statement known to exist (from a catalogue such as the Dag Hammarskjöld Library's
+    tables), whether or not its text is in the archive."""
+
+    symbol: str = Field(primary_key=True)
+    year: int = Field(index=True)
+    date: dt.date | None = None
+    meeting_record: str | None = None
+    topic: str | None = None

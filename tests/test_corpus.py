@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,35 @@ def test_split_words_are_found_by_search_but_kept_in_the_text(
                 "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH 'effectiveness'"
             ).all()
     assert damaged[0].id in {row[0] for row in hits}
+
+
+def test_catalogue_shows_what_is_missing(
+    corpus_dir: Path, corpus_report: IngestReport, db_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.cli import main
+    from app.main import create_app
+
+    catalogue = corpus_dir / "meta" / "prst_meetings_1946-2022_from_scact.csv"
+    assert main(["--db", str(db_path), "catalogue", str(catalogue)]) == 0
+    with TestClient(create_app(db_path)) as client:
+        page = client.get("/statements", params={"year": 2000}).text
+        assert "The catalogue lists" in page and "text not in the archive yet" in page
+        assert "<strong>S/PRST/2000/3</strong>" in page
+        assert "<strong>S/PRST/2000/25</strong>" not in page  # held: listed above, not missing
+        media = client.get("/statements/S-PRST-2000-27").text
+        assert "Corrigendum S/PRST/2000/27/Corr.1" in media and "hereby withdrawn" in media
+        about = client.get("/about").text
+        assert 'class="completeness"' in about
+
+
+def test_a_bad_catalogue_is_refused_whole(tmp_path: Path, db_path: Path) -> None:
+    from app.cli import main
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("symbol,year\nS/PRST/2000/1,2000\nS/PRST/2000/2,twenty\n")
+    assert main(["--db", str(db_path), "catalogue", str(bad)]) == 1
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM catalogueentry").fetchone()[0] == 0
+    conn.close()

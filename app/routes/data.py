@@ -21,7 +21,7 @@ def about(request: Request, session: SessionDep) -> Response:
     return templates.TemplateResponse(
         request,
         "about.html",
-        {"stats": crud.archive_stats(session), "years": crud.year_counts(session)},
+        {"stats": crud.archive_stats(session), "completeness": crud.completeness(session)},
     )
 
 

@@ -71,6 +71,10 @@ def browse(
             "pages": pages,
             "years": crud.year_counts(session),
             "agenda_items": crud.agenda_items(session),
+            "completeness": next((c for c in crud.completeness(session) if c.year == year), None)
+            if year
+            else None,
+            "missing": crud.missing_texts(session, year=year) if year else [],
         },
     )
 
@@ -101,6 +105,9 @@ def statement_page(
             "following": following,
             "citation": citation,
             "corrigenda": crud.corrigenda_of(session, statement=statement),
+            "topic": None
+            if statement.agenda_item
+            else crud.catalogue_topic(session, symbol=statement.symbol),
         },
     )
 
