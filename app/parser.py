@@ -61,6 +61,9 @@ AGENDA_RE = re.compile(
 ORIGINAL_RE = re.compile(r"\bOriginal:\s*([A-Za-z]+)", re.IGNORECASE)
 DISTR_RE = re.compile(r"^Distr\.?:?\s*(?:General|GENERAL|Limited|LIMITED)?\s*$", re.IGNORECASE)
 PAGE_BREAK = "\f"
+# A lettered or numbered item of a paragraph's list: (a) ... (l), (i) ... (x), with or
+# without its own opening quotation mark.
+ITEM_RE = re.compile(r"^[\"“]?\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 ANNEX_RE = re.compile(r"^(?:Annex|ANNEX)(?:\s+[IVX\d]+)?$")
 DATE_LINE_RE = re.compile(r"\d{1,2}\s+[A-Za-z]+\s+\d{4}")
 
@@ -155,7 +158,9 @@ def clean_lines(text: str) -> list[Line]:
 
 
 def _join(lines: list[str]) -> str:
-    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+    """Lines joined with single spaces; a line break is kept only where an item starts."""
+    text = re.sub(r"[^\S\n]+", " ", " ".join(lines))
+    return re.sub(r" ?\n ?", "\n", text).strip()
 
 
 def _find_intro(lines: list[Line]) -> tuple[int, int] | None:
@@ -285,6 +290,12 @@ def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
             footnotes[-1].append(text)
             continue
         in_footnote = False
+        if groups and previous is not None and previous[-1] in ":;." and ITEM_RE.match(text):
+            # Lettered items belong to their paragraph (permalinks p5-a, p5-b...).
+            groups[-1].append("\n" + text.lstrip(OPEN_QUOTES))
+            previous = text
+            blank_before = False
+            continue
         if quoted:
             new = _starts_paragraph(text, previous, width) or not groups
         elif blank_before and previous is not None and previous[-1] in ".:;":

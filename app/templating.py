@@ -25,6 +25,21 @@ def render_text(text: str | None) -> Markup:
     return Markup(EMPHASIS_RE.sub(r"<em>\1</em>", escaped))
 
 
+ITEM_LABEL_RE = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)")
+
+
+def paragraph_parts(text: str | Markup) -> tuple[Markup, list[tuple[str, Markup]]]:
+    """A paragraph's lead text and its lettered items [(label, html)], each escaped (or kept
+    as already-safe marked-up text) with emphasis rendered."""
+    lines = text.split("\n")
+    html = [line if isinstance(line, Markup) else render_text(line) for line in lines]
+    items: list[tuple[str, Markup]] = []
+    for raw, rendered in zip(lines[1:], html[1:], strict=True):
+        m = ITEM_LABEL_RE.match(str(raw))
+        items.append((m.group(1) if m else str(len(items) + 1), rendered))
+    return html[0], items
+
+
 def long_date(value: dt.date | None) -> str:
     """7 December 2023, as UN documents write dates."""
     return f"{value.day} {value:%B %Y}" if value else ""
@@ -49,4 +64,5 @@ def page_url(request: Request, page: int) -> str:
 
 
 templates.env.filters["year_chart"] = year_chart
+templates.env.filters["paragraph_parts"] = paragraph_parts
 templates.env.globals["page_url"] = page_url

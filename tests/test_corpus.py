@@ -214,3 +214,19 @@ def test_a_bad_catalogue_is_refused_whole(tmp_path: Path, db_path: Path) -> None
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM catalogueentry").fetchone()[0] == 0
     conn.close()
+
+
+def test_lettered_items_belong_to_their_paragraph(
+    corpus_report: IngestReport, db_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(db_path)) as client:
+        page = client.get("/statements/S-PRST-2013-15").text
+        for label in "abc":
+            assert f'id="p13-{label}"' in page
+        quoted_items = client.get("/api/statements/S-PRST-1996-13").json()
+    assert quoted_items["paragraph_count"] == 5
+    assert "\n(a) Meetings will be held" in quoted_items["paragraphs"][2]["text"]
