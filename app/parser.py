@@ -64,6 +64,7 @@ PAGE_BREAK = "\f"
 # A lettered or numbered item of a paragraph's list: (a) ... (l), (i) ... (x), with or
 # without its own opening quotation mark.
 ITEM_RE = re.compile(r"^[\"“]?\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
+INLINE_ITEM_RE = re.compile(r"(;\s+(?:and|or))\s+(?=\((?:[a-z]{1,2}|[ivx]{1,5})\)\s)")
 ANNEX_RE = re.compile(r"^(?:Annex|ANNEX)(?:\s+[IVX\d]+)?$")
 DATE_LINE_RE = re.compile(r"\d{1,2}\s+[A-Za-z]+\s+\d{4}")
 
@@ -311,6 +312,9 @@ def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
     paragraphs = []
     for group in groups:
         text = _join(group)
+        if "\n(" in text:
+            # "...; and (d) accelerating": the last item often starts mid-line.
+            text = INLINE_ITEM_RE.sub(r"\1\n", text)
         if quoted and text[:1] in OPEN_QUOTES:
             text = text[1:].lstrip()
         paragraphs.append(text)
