@@ -57,3 +57,12 @@ def strip_glued_furniture(line: str) -> str:
 
 def is_trailer(line: str) -> bool:
     return bool(TRAILER_RE.match(line.strip()))
+
+
+OFFICIAL_MARK_RE = re.compile(r"^-*\d{2}-\d{5}\s*\([A-Z]\)", re.MULTILINE)
+
+
+def looks_official(text: str) -> bool:
+    """Whether a file is text extracted from the official printed document (page breaks, a
+    job number), as opposed to a web page or a retyped copy."""
+    return "\f" in text or bool(OFFICIAL_MARK_RE.search(text))

@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.furniture import looks_official
 from app.models import Alias, Corrigendum, Paragraph, Source, Statement
 from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, parse_document
 from app.repair import RARE, repair
@@ -388,6 +389,20 @@ class _Writer:
             return self._update(item, source)
 
         pk = self._match(item)
+        if pk is not None and looks_official(item.raw_text) and not self._official(pk):
+            # The official PDF text replaces a web or markdown copy, keeping the statement's id;
+            # the copy stays recorded as a second source.
+            self.flush()
+            self.session.connection().exec_driver_sql(
+                "UPDATE source SET preferred = 0, note = ? "
+                "WHERE statement_pk = ? AND preferred = 1",
+                (f"replaced by the official text of {item.path.name}", pk),
+            )
+            for known in self.sources.values():
+                if known.statement_pk == pk:
+                    known.preferred = False
+            self._queue_source(pk, item, preferred=True, note=None)
+            return self._rewrite(item, pk, "the official text replaces an earlier copy")
         if pk is not None:
             # A second file for a statement we already hold: record it, never overwrite silently.
             self._adopt_symbol(pk, item.parsed.symbol)
@@ -408,10 +423,27 @@ class _Writer:
         self._queue_paragraphs(pk, item.parsed)
         return self._outcome(item, "added", pk)
 
+    def _official(self, pk: int) -> bool:
+        self.flush()
+        text = (
+            self.session.connection()
+            .exec_driver_sql("SELECT source_text FROM statement WHERE pk = ?", (pk,))
+            .scalar()
+        )
+        return looks_official(text or "")
+
     def _update(self, item: _Prepared, source: _SourceRow) -> FileOutcome:
         """A changed file: its statement is rewritten in place, keeping its pk and id."""
+        self.session.connection().exec_driver_sql(
+            "UPDATE source SET content_hash = ?, ingested_at = ? WHERE path = ?",
+            (item.digest, self.now, item.key),
+        )
+        source.content_hash = item.digest
+        return self._rewrite(item, source.statement_pk)
+
+    def _rewrite(self, item: _Prepared, pk: int, reason: str | None = None) -> FileOutcome:
+        """Rewrite a statement from `item` in place: same pk, same id, new paragraphs."""
         self.flush()
-        pk = source.statement_pk
         statement = self.session.get(Statement, pk)
         assert statement is not None
         for key, value in self._row(item).items():
@@ -421,19 +453,15 @@ class _Writer:
         self.session.flush()
         self._adopt_symbol(pk, item.parsed.symbol)
         conn = self.session.connection()
-        conn.exec_driver_sql(
-            "UPDATE source SET content_hash = ?, ingested_at = ? WHERE path = ?",
-            (item.digest, self.now, item.key),
-        )
-        source.content_hash = item.digest
         conn.exec_driver_sql("DELETE FROM paragraph WHERE statement_pk = ?", (pk,))
         self._queue_paragraphs(pk, item.parsed)
         self.flush()
-        return self._outcome(item, "updated", pk)
+        return self._outcome(item, "updated", pk, reason)
 
 
 def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
-    """Repair extraction damage in the search text of the paragraphs written by this run.
+    """Repair extraction damage in the paragraphs written by this run, in the text shown and
+    the text searched; the source file stays as it was, viewable beside the statement.
 
     Only paragraphs holding a word the archive has seen at most twice can be damaged, so
     those are found through the index and checked against the whole archive's vocabulary."""
@@ -460,7 +488,13 @@ def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
             fixed, count = repair(plain, vocab)
             if count:
                 repairs += count
-                conn.exec_driver_sql("UPDATE paragraph SET plain = ? WHERE id = ?", (fixed, rowid))
+                text = conn.exec_driver_sql(
+                    "SELECT text FROM paragraph WHERE id = ?", (rowid,)
+                ).scalar()
+                shown, _ = repair(text or "", vocab)
+                conn.exec_driver_sql(
+                    "UPDATE paragraph SET plain = ?, text = ? WHERE id = ?", (fixed, shown, rowid)
+                )
     return repairs
 
 

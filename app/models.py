@@ -40,7 +40,10 @@ class Paragraph(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     statement_pk: int = Field(foreign_key="statement.pk", index=True)
     number: int
-    text: str = Field(description="The paragraph as archived, with *emphasis* marks")
+    text: str = Field(
+        description="The paragraph as archived, with *emphasis* marks; words split by PDF "
+        "extraction are rejoined (the source file keeps them as extracted)"
+    )
     plain: str = Field(description="The same words without markup: what search indexes")
 
 

@@ -156,3 +156,30 @@ def test_a_failing_write_rolls_back_the_whole_run(
         ingest(engine, [SEEDS_DIR])
     assert statements(engine) == {}
     assert fts_count(engine, "Security Council") == 0
+
+
+def test_official_pdf_text_is_preferred_over_an_earlier_copy(
+    engine: Engine, tmp_path: Path
+) -> None:
+    web = tmp_path / "web.txt"
+    web.write_text(SEED_2012.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,symbol\nweb.txt,S/PRST/2012/16\n")
+    ingest(engine, [web])
+    official = tmp_path / "official" / "S-PRST-2012-16.txt"
+    official.parent.mkdir()
+    text = SEED_2012.read_text(encoding="utf-8").replace(
+        "Paris Pact Initiative.", "Paris Pact Initiative.\n\n12-31999 (E) 250412\n\f"
+    )
+    official.write_text("S/PRST/2012/16\n" + text, encoding="utf-8")
+    report = ingest(engine, [official])
+    assert [o.status for o in report.outcomes] == ["updated"]
+    assert set(statements(engine)) == {"S-PRST-2012-16"}
+    with Session(engine) as s:
+        sources = {Path(x.path).name: x.preferred for x in s.exec(select(Source))}
+        st = s.exec(select(Statement)).one()
+    assert sources == {"web.txt": False, "S-PRST-2012-16.txt": True}
+    assert st.source_name == "S-PRST-2012-16.txt"
+    assert len(paragraph_texts(engine, "S-PRST-2012-16")) == 11
+    assert fts_count(engine, "Paris Pact Initiative") == 1
+    again = ingest(engine, [web, official])
+    assert sorted(o.status for o in again.outcomes) == ["duplicate", "unchanged"]
