@@ -22,6 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from app.analysis import analyse_new_paragraphs
 from app.models import Alias, Paragraph, Source, Statement
 from app.parser import ParsedStatement, ParseError, decode, parse_statement
 from app.textutil import fold
@@ -344,6 +345,8 @@ def ingest(
         for item in prepared:
             report.outcomes.append(writer.apply(item))
             session.flush()
+        # Agreed language and citations of the paragraphs this run added (issue 6).
+        analyse_new_paragraphs(session.connection())
         session.commit()
     report.seconds = (dt.datetime.now() - started).total_seconds()
     return report
