@@ -50,6 +50,12 @@ class ReuseNote:
         return self.earlier[0] if self.earlier else None
 
     @property
+    def origins(self) -> list[Related]:
+        """The paragraphs of the origin's statement sharing this language (a merge has several)."""
+        first = self.origin
+        return [r for r in self.earlier if first and r.statement.pk == first.statement.pk]
+
+    @property
     def statements(self) -> int:
         """How many statements use this language, the paragraph's own included."""
         return 1 + len({r.statement.pk for r in self.related})

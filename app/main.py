@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import STATIC_DIR, Settings
 from app.db import make_engine
-from app.routes import pages
+from app.routes import agenda, citations, pages, reuse
 from app.templating import templates
 
 
@@ -39,6 +39,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pages.router)
+    for router in (reuse.router, citations.router, agenda.router):  # issue 6
+        app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

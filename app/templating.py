@@ -8,7 +8,10 @@ import re
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
+from app.citations import DOCUMENT, PRST, RESOLUTION, Citation, find_citations
 from app.config import TEMPLATES_DIR
+from app.crud_agenda import agenda_slug
+from app.ingest import symbol_to_id
 from app.textutil import EMPHASIS_RE
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -35,3 +38,49 @@ def first_words(text: str | None, words: int = 30) -> str:
 templates.env.filters["text"] = render_text
 templates.env.filters["long_date"] = long_date
 templates.env.filters["first_words"] = first_words
+
+
+# --- Citations and agenda items (issue 6) ---
+_TAG_RE = re.compile(r"(<[^>]*>)")
+
+
+def _citation_href(citation: Citation) -> str:
+    if citation.kind == RESOLUTION:
+        return f"/resolutions/{citation.key}"
+    if citation.kind == PRST:
+        return f"/statements/{symbol_to_id(citation.key)}"
+    if citation.kind == DOCUMENT:
+        return f"https://undocs.org/{citation.key}"
+    return f"/citations#{agenda_slug(citation.key)}"
+
+
+def link_citations(html: Markup | str) -> Markup:
+    """Safe HTML (such as `render_text` gives) with each cited document made a link.
+
+    Only text between tags is searched, so a citation split by emphasis stays unlinked.
+    """
+    out = []
+    for part in _TAG_RE.split(str(html)):
+        if part.startswith("<"):
+            out.append(part)
+            continue
+        last = 0
+        for found in find_citations(part):
+            if found.start < last:
+                continue  # inside a longer citation already linked
+            href = escape(_citation_href(found.citation))
+            out.append(part[last : found.start])
+            out.append(f'<a class="citation" href="{href}">{part[found.start : found.end]}</a>')
+            last = found.end
+        out.append(part[last:])
+    return Markup("".join(out))
+
+
+def text_with_citations(text: str | None) -> Markup:
+    """`render_text`, then `link_citations`: a paragraph as HTML with its citations linked."""
+    return link_citations(render_text(text))
+
+
+templates.env.filters["cited"] = text_with_citations
+templates.env.filters["agenda_slug"] = agenda_slug
+templates.env.filters["symbol_id"] = symbol_to_id

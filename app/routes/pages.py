@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import crud
+from app import crud, crud_reuse
 from app.deps import SessionDep
 from app.templating import templates
 
@@ -37,5 +37,9 @@ def statement_page(statement_id: str, request: Request, session: SessionDep) -> 
     return templates.TemplateResponse(
         request,
         "statement.html",
-        {"statement": statement, "paragraphs": crud.paragraphs_of(session, statement=statement)},
+        {
+            "statement": statement,
+            "paragraphs": crud.paragraphs_of(session, statement=statement),
+            "reuse_notes": crud_reuse.reuse_notes(session, statement=statement),
+        },
     )
