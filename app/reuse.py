@@ -43,7 +43,9 @@ WORD_RE = re.compile(r"\w+")
 
 def words(text: str) -> list[str]:
     """The folded words of `text` (case, accents, punctuation and *emphasis* marks ignored)."""
-    return WORD_RE.findall(fold(text).replace("_", " "))
+    # fold() walks every character; plain ASCII (most text) only needs casefold.
+    folded = text.casefold() if text.isascii() else fold(text)
+    return WORD_RE.findall(folded.replace("_", " "))
 
 
 def _hash(shingle: Sequence[str]) -> int:
@@ -194,15 +196,14 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     pending = set(ids)
     for chunk in _batches(ids, batch):
         prints = [
-            {"h": h, "p": pid}
-            for pid, spk, _, plain in paragraph_rows(conn, chunk)
+            (h, pid)
+            for pid, _, _, plain in paragraph_rows(conn, chunk)
             for h in fingerprints(words(plain))
         ]
         if prints:
-            conn.execute(
-                text(
-                    "INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id) VALUES (:h, :p)"
-                ),
+            # Driver-level executemany: the bulk of the writes, without per-row SQL compilation.
+            conn.exec_driver_sql(
+                "INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id) VALUES (?, ?)",
                 prints,
             )
     stored = 0
