@@ -25,6 +25,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app.analysis import analyse_new_paragraphs
 from app.furniture import looks_official
 from app.models import Alias, Corrigendum, Paragraph, Source, Statement
 from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, parse_document
@@ -592,6 +593,8 @@ def ingest(
         report.repairs = repair_new_paragraphs(session, since_id=writer.first_paragraph)
         for item in corrigenda:
             report.outcomes.append(_apply_corrigendum(session, item, writer.now))
+        # Agreed language and citations of the paragraphs this run added (issue 6).
+        analyse_new_paragraphs(session.connection())
         session.commit()
     # Fold the WAL back into the database file, so a copy of the file alone is complete.
     with engine.connect() as conn:

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.config import STATIC_DIR, Settings
 from app.db import make_engine
 from app.middleware import SecurityHeadersMiddleware
-from app.routes import api, data, health, pages, search
+from app.routes import agenda, api, citations, data, health, pages, reuse, search
 from app.templating import templates
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(data.router)
     app.include_router(search.router)
+    for router in (reuse.router, citations.router, agenda.router):  # issue 6
+        app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -90,3 +90,48 @@ class CatalogueEntry(SQLModel, table=True):
     date: dt.date | None = None
     meeting_record: str | None = None
     topic: str | None = None
+
+
+# --- Agreed language and citations (issue 6): derived at ingest from paragraph text. ---
+
+
+class ParagraphReuse(SQLModel, table=True):
+    """Two paragraphs of different statements sharing long runs of words; stored both ways."""
+
+    __tablename__ = "paragraph_reuse"
+
+    paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)
+    other_id: int = Field(foreign_key="paragraph.id", primary_key=True, index=True)
+    shared_words: int = Field(description="Words in common runs of at least reuse.MIN_RUN words")
+    coverage: float = Field(description="Share of this paragraph's words in those runs")
+    other_coverage: float = Field(description="Share of the other paragraph's words")
+    similarity: float = Field(description="Dice coefficient over the shared runs")
+
+
+class ReuseFingerprint(SQLModel, table=True):
+    """A winnowed shingle hash of a paragraph: the index that proposes reuse candidates."""
+
+    __tablename__ = "reuse_fingerprint"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hash: int = Field(primary_key=True)
+    paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True, index=True)
+
+
+class Citation(SQLModel, table=True):
+    """A document a paragraph cites: kind (resolution, prst, document, convention) and key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    paragraph_id: int = Field(foreign_key="paragraph.id", index=True)
+    kind: str
+    key: str
+    label: str
+    year: int | None = None
+
+
+class AnalysedParagraph(SQLModel, table=True):
+    """A paragraph whose citations and reuse have been computed (absent: pending)."""
+
+    __tablename__ = "analysed_paragraph"
+
+    paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)

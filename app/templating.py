@@ -11,7 +11,10 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 
 from app.charts import year_chart
+from app.citations import DOCUMENT, PRST, RESOLUTION, Citation, find_citations
 from app.config import TEMPLATES_DIR
+from app.crud_agenda import agenda_slug
+from app.ingest import symbol_to_id
 from app.textutil import EMPHASIS_RE
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -32,7 +35,10 @@ def paragraph_parts(text: str | Markup) -> tuple[Markup, list[tuple[str, Markup]
     """A paragraph's lead text and its lettered items [(label, html)], each escaped (or kept
     as already-safe marked-up text) with emphasis rendered."""
     lines = text.split("\n")
-    html = [line if isinstance(line, Markup) else render_text(line) for line in lines]
+    html = [
+        link_citations(line) if isinstance(line, Markup) else text_with_citations(line)
+        for line in lines
+    ]
     items: list[tuple[str, Markup]] = []
     for raw, rendered in zip(lines[1:], html[1:], strict=True):
         m = ITEM_LABEL_RE.match(str(raw))
@@ -66,3 +72,47 @@ def page_url(request: Request, page: int) -> str:
 templates.env.filters["year_chart"] = year_chart
 templates.env.filters["paragraph_parts"] = paragraph_parts
 templates.env.globals["page_url"] = page_url
+# --- Citations and agenda items (issue 6) ---
+_TAG_RE = re.compile(r"(<[^>]*>)")
+
+
+def _citation_href(citation: Citation) -> str:
+    if citation.kind == RESOLUTION:
+        return f"/resolutions/{citation.key}"
+    if citation.kind == PRST:
+        return f"/statements/{symbol_to_id(citation.key)}"
+    if citation.kind == DOCUMENT:
+        return f"https://undocs.org/{citation.key}"
+    return f"/citations#{agenda_slug(citation.key)}"
+
+
+def link_citations(html: Markup | str) -> Markup:
+    """Safe HTML (such as `render_text` gives) with each cited document made a link.
+
+    Only text between tags is searched, so a citation split by emphasis stays unlinked.
+    """
+    out = []
+    for part in _TAG_RE.split(str(html)):
+        if part.startswith("<"):
+            out.append(part)
+            continue
+        last = 0
+        for found in find_citations(part):
+            if found.start < last:
+                continue  # inside a longer citation already linked
+            href = escape(_citation_href(found.citation))
+            out.append(part[last : found.start])
+            out.append(f'<a class="citation" href="{href}">{part[found.start : found.end]}</a>')
+            last = found.end
+        out.append(part[last:])
+    return Markup("".join(out))
+
+
+def text_with_citations(text: str | None) -> Markup:
+    """`render_text`, then `link_citations`: a paragraph as HTML with its citations linked."""
+    return link_citations(render_text(text))
+
+
+templates.env.filters["cited"] = text_with_citations
+templates.env.filters["agenda_slug"] = agenda_slug
+templates.env.filters["symbol_id"] = symbol_to_id

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from app import crud
+from app import crud, crud_reuse
 from app.deps import SessionDep
 from app.query import parse_query
 from app.routes.lookup import citation, statement_or_redirect
@@ -108,6 +108,7 @@ def statement_page(
             "topic": None
             if statement.agenda_item
             else crud.catalogue_topic(session, symbol=statement.symbol),
+            "reuse_notes": crud_reuse.reuse_notes(session, statement=statement),
         },
     )
 

@@ -1,0 +1,27 @@
+"""Agenda items: the subjects statements are made under, each with its statements over time."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app import crud_agenda
+from app.deps import SessionDep
+from app.templating import templates
+
+router = APIRouter()
+
+
+@router.get("/agenda", response_class=HTMLResponse)
+def agenda_index(request: Request, session: SessionDep) -> Response:
+    return templates.TemplateResponse(
+        request, "agenda_index.html", {"items": crud_agenda.agenda_items(session)}
+    )
+
+
+@router.get("/agenda/{slug}", response_class=HTMLResponse)
+def agenda_page(slug: str, request: Request, session: SessionDep) -> Response:
+    item = crud_agenda.agenda_item(session, slug=slug)
+    if item is None:
+        raise HTTPException(status_code=404, detail=f"No agenda item {slug!r} in the archive.")
+    return templates.TemplateResponse(request, "agenda.html", {"item": item})

@@ -1,0 +1,156 @@
+"""Agreed language: paragraphs of other statements sharing long runs of words are found at
+ingest, confirmed exactly, stored both ways, and recomputed only for what changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app import crud_reuse
+from app.ingest import ingest
+from app.reuse import MIN_RUN, fingerprints, overlap, words
+from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
+
+OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
+
+
+def pairs(engine: Engine) -> set[tuple[str, int, str, int]]:
+    """(statement, paragraph, other statement, other paragraph) of every stored reuse row."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            """
+            SELECT s.id, p.number, s2.id, p2.number FROM paragraph_reuse r
+            JOIN paragraph p ON p.id = r.paragraph_id JOIN statement s ON s.pk = p.statement_pk
+            JOIN paragraph p2 ON p2.id = r.other_id JOIN statement s2 ON s2.pk = p2.statement_pk
+            """
+        ).all()
+    return {(a, b, c, d) for a, b, c, d in rows}
+
+
+@pytest.mark.parametrize(
+    ("new_para", "old_para"),
+    [
+        (1, 1),  # identical opening paragraphs
+        (9, 4),  # re-agrees the end of 2012 para 4 ("crime" for "criminal", "decentralized")
+        (8, 5),  # merges wording from 2012 paras 5 ...
+        (8, 6),  # ... and 6
+        (2, 3),  # the list of drug and crime conventions
+        (3, 5),  # "reaffirms its commitment to the Purposes and Principles of the UN Charter"
+    ],
+)
+def test_reuse_is_found_between_the_seeds_both_ways(
+    seeded_db: Path, engine: Engine, new_para: int, old_para: int
+) -> None:
+    found = pairs(engine)
+    assert (NEW, new_para, OLD, old_para) in found
+    assert (OLD, old_para, NEW, new_para) in found
+
+
+def test_only_those_pairs_are_found(seeded_db: Path, engine: Engine) -> None:
+    """Unrelated paragraphs sharing topic words or short formulas are not reuse: 2023 para 8
+    and 2012 para 7 share only "The Security Council calls on all Member States to"."""
+    newer = {(a, b) for s, a, _, b in pairs(engine) if s == NEW}
+    assert newer == {(1, 1), (2, 3), (3, 5), (8, 5), (8, 6), (9, 4)}
+
+
+def test_no_pairs_within_one_statement(engine: Engine, tmp_path: Path) -> None:
+    ingest(engine, [SEED_2023])
+    assert pairs(engine) == set()
+
+
+def test_identical_paragraphs_have_similarity_one(seeded_db: Path, engine: Engine) -> None:
+    with Session(engine) as session:
+        located = crud_reuse.paragraph_at(session, statement_id=NEW, number=1)
+        assert located is not None
+        [related] = crud_reuse.related_paragraphs(session, paragraph=located.paragraph)
+    assert (related.statement.id, related.paragraph.number) == (OLD, 1)
+    assert related.similarity == pytest.approx(1.0)
+    assert related.coverage == pytest.approx(1.0)
+
+
+def test_shared_runs_shorter_than_the_minimum_do_not_count() -> None:
+    a = words("The Security Council calls on all Member States to improve border management")
+    b = words("The Security Council calls on all Member States to fully respect their obligations")
+    measure = overlap(a, b)
+    assert measure.shared == 9 and not measure.is_reuse
+
+
+def test_winnowing_keeps_a_fingerprint_of_every_run_of_min_run_words() -> None:
+    run = words("better equipped with new information and communication technologies")[:MIN_RUN]
+    a = [*words("alpha beta gamma delta"), *run, *words("epsilon zeta eta")]
+    b = [*words("one two three four five six"), *run, *words("seven")]
+    assert fingerprints(a) & fingerprints(b)
+
+
+def test_reuse_is_recomputed_only_for_changed_statements(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    for seed in (SEED_2012, SEED_2023, SEEDS_DIR / "metadata.csv"):
+        shutil.copy(seed, folder / seed.name)
+    ingest(engine, [folder])
+    before = citation_ids(engine, OLD)
+    assert before, "2012 cites resolutions 1373 and 1540 and several conventions"
+    # Change paragraph 9 of 2023 so it no longer re-agrees 2012 para 4.
+    edited = folder / SEED_2023.name
+    text = edited.read_text(encoding="utf-8")
+    for phrase in (
+        "better equipped with new information and communication technologies",
+        "diversified and connected in their illicit operations, which in some cases may",
+    ):
+        assert text.count(phrase) == 1
+        text = text.replace(phrase, "changed")
+    edited.write_text(text, encoding="utf-8")
+    report = ingest(engine, [folder])
+    assert sorted(o.status for o in report.outcomes) == ["unchanged", "updated"]
+    found = pairs(engine)
+    assert (NEW, 9, OLD, 4) not in found and (OLD, 4, NEW, 9) not in found
+    assert (NEW, 1, OLD, 1) in found and (OLD, 1, NEW, 1) in found
+    # The unchanged 2012 statement was not analysed again: its citation rows are the same rows.
+    assert citation_ids(engine, OLD) == before
+
+
+def citation_ids(engine: Engine, statement_id: str) -> list[int]:
+    with engine.connect() as conn:
+        return [
+            cid
+            for (cid,) in conn.exec_driver_sql(
+                "SELECT c.id FROM citation c JOIN paragraph p ON p.id = c.paragraph_id "
+                "JOIN statement s ON s.pk = p.statement_pk WHERE s.id = ? ORDER BY c.id",
+                (statement_id,),
+            )
+        ]
+
+
+def test_first_use_is_the_oldest_paragraph(seeded_db: Path, engine: Engine) -> None:
+    with Session(engine) as session:
+        ids = [
+            located.paragraph.id
+            for n, sid in ((9, NEW), (4, OLD))
+            if (located := crud_reuse.paragraph_at(session, statement_id=sid, number=n))
+        ]
+        first = crud_reuse.first_use(session, paragraph_ids=[i for i in ids if i is not None])
+        assert first is not None
+        assert (first.statement.id, first.paragraph.number) == (OLD, 4)
+        assert crud_reuse.first_use(session, paragraph_ids=[]) is None
+
+
+def test_statement_page_says_where_language_was_first_agreed(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(f"/statements/{NEW}")
+    assert r.status_code == 200
+    assert "Language first agreed in S/PRST/2012/16" in r.text
+    assert f'href="/statements/{NEW}/paragraphs/9/compare/{OLD}/4"' in r.text
+    assert f'href="/statements/{NEW}/paragraphs/8/compare/{OLD}/6"' in r.text
+    assert "used in 2 statements" in r.text
+    older = client.get(f"/statements/{OLD}")
+    assert f'Language used again in <a href="/statements/{NEW}#p1">' in older.text
+
+
+def test_related_api_lists_related_paragraphs_oldest_first(client) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(f"/api/statements/{NEW}/paragraphs/8/related")
+    assert r.status_code == 200
+    assert [(x["statement_id"], x["paragraph"]) for x in r.json()] == [(OLD, 5), (OLD, 6)]
+    assert client.get(f"/api/statements/{NEW}/paragraphs/99/related").status_code == 404
