@@ -14,11 +14,14 @@ import hashlib
 import logging
 import os
 import re
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +42,8 @@ NOT_STATEMENTS = {"readme", "license", "licence", "changelog", "notice", "index"
 """File names (without suffix) that a folder of statements may hold beside them."""
 METADATA_FILE = "metadata.csv"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+PARSE_SECONDS = 10.0
+"""No statement file may take longer than this to parse: a hostile file cannot hang a run."""
 PARALLEL_FROM = 64
 """Below this many files, parsing in worker processes costs more than it saves."""
 
@@ -519,11 +524,36 @@ def _apply_corrigendum(
     return FileOutcome(item.path, status, doc.symbol, reason=f"corrigendum to {doc.corrects}")
 
 
+class ParseTimeout(ParseError):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ParseTimeout if the block runs longer than `seconds` (main thread only: worker
+    processes and the CLI; elsewhere the block runs unbounded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise ParseTimeout(f"parsing took longer than {seconds:g} s; the file was skipped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _prepare_or_fail(
     path: Path, metadata: dict[str, str] | None
 ) -> _Prepared | _PreparedCorrigendum | FileOutcome:
     try:
-        return _prepare(path, metadata)
+        with time_limit(PARSE_SECONDS):
+            return _prepare(path, metadata)
     except ParseError as exc:
         return FileOutcome(path, "failed", reason=str(exc))
     except OSError as exc:
