@@ -154,3 +154,9 @@ def test_related_api_lists_related_paragraphs_oldest_first(client) -> None:  # t
     assert r.status_code == 200
     assert [(x["statement_id"], x["paragraph"]) for x in r.json()] == [(OLD, 5), (OLD, 6)]
     assert client.get(f"/api/statements/{NEW}/paragraphs/99/related").status_code == 404
+
+
+def test_paragraph_page_lists_related_paragraphs_with_compare_links(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/statements/S-PRST-2023-6/paragraphs/9").text
+    assert "Where this language was used" in page
+    assert "/statements/S-PRST-2023-6/paragraphs/9/compare/S-PRST-2012-16/4" in page

@@ -137,6 +137,7 @@ def paragraph_page(
             "paragraph": paragraph,
             "citation": citation(found, number),
             "count": len(crud.paragraphs_of(session, statement=found)),
+            "related": crud_reuse.related_paragraphs(session, paragraph=paragraph),
         },
     )
 
