@@ -172,3 +172,11 @@ def test_help_page_examples_work_on_the_seeds(client: TestClient) -> None:
 def test_arbitrary_queries_never_500(client: TestClient, q: str) -> None:
     assert client.get("/search", params={"q": q}, follow_redirects=False).status_code in (200, 303)
     assert client.get("/api/search", params={"q": q}).status_code in (200, 400, 422)
+
+
+def test_where_this_language_started(client: TestClient) -> None:
+    page = client.get("/search", params={"q": ORGANIZED}).text
+    assert "Show where this language started" in page
+    assert "first used in S/PRST/2012/16, 25 April 2012" in page
+    oldest = client.get("/search", params={"q": ORGANIZED, "sort": "oldest"}).text
+    assert oldest.index("S/PRST/2012/16") < oldest.index("S/PRST/2023/6")
