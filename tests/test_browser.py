@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from app.config import PROJECT_ROOT, SEEDS_DIR
+from bench.serve import archive, serving
 from tests.test_hostile_files import HEADER, HOSTILE_BODY
 
 pytestmark = pytest.mark.browser
@@ -36,12 +32,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`archive serve` on a free loopback port over the seeds and one hostile statement."""
@@ -50,27 +40,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / "hostile.txt").write_text(HEADER + HOSTILE_BODY, encoding="utf-8")
     db = folder / "archive.db"
-    archive = [sys.executable, "-m", "app.cli", "--db", str(db)]
-    subprocess.run([*archive, "ingest", str(corpus)], check=True, capture_output=True)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*archive, "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail("archive serve did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    archive(db, "ingest", str(corpus), check=True, capture_output=True)
+    with serving(db) as (base, _pid):
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -23,23 +24,33 @@ AgendaItem = Annotated[str | None, Param(max_length=500)]
 SortParam = Annotated[Sort, Param(description="relevance, newest or oldest")]
 
 
+@dataclass
+class SearchOptions:
+    """Filters and sort shared by the results page and the API, read from the query string."""
+
+    year_from: Year = None
+    year_to: Year = None
+    agenda: AgendaItem = None
+    sort: SortParam = "relevance"
+
+    def filters(self) -> Filters:
+        return Filters(
+            year_from=self.year_from, year_to=self.year_to, agenda_item=self.agenda or None
+        )
+
+
+OptionsDep = Annotated[SearchOptions, Depends()]
+
+
 def run_search(
-    session: SessionDep,
-    q: QueryText = "",
-    year_from: Year = None,
-    year_to: Year = None,
-    agenda: AgendaItem = None,
-    sort: SortParam = "relevance",
-    page: Annotated[int, Param(ge=1, le=10_000)] = 1,
-    limit: Annotated[int, Param(ge=1, le=100)] = 20,
-    offset: Annotated[int | None, Param(ge=0, le=1_000_000)] = None,
-) -> tuple[Query, SearchResult, int]:
-    """Parse and run a search from request parameters (shared by the page and the API)."""
+    session: SessionDep, q: str, options: SearchOptions, *, limit: int, offset: int
+) -> tuple[Query, SearchResult]:
+    """Parse and run a search (shared by the page and the API)."""
     query = parse_query(q)
-    start = offset if offset is not None else (page - 1) * limit
-    filters = Filters(year_from=year_from, year_to=year_to, agenda_item=agenda or None)
-    result = search(session, query, filters=filters, sort=sort, limit=limit, offset=start)
-    return query, result, start
+    result = search(
+        session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
+    )
+    return query, result
 
 
 def _symbol_redirect(session: SessionDep, query: Query) -> Response | None:
@@ -56,16 +67,11 @@ def _symbol_redirect(session: SessionDep, query: Query) -> Response | None:
 def search_page(
     request: Request,
     session: SessionDep,
+    options: OptionsDep,
     q: QueryText = "",
-    year_from: Year = None,
-    year_to: Year = None,
-    agenda: AgendaItem = None,
-    sort: SortParam = "relevance",
     page: Annotated[int, Param(ge=1, le=10_000)] = 1,
 ) -> Response:
-    query, result, start = run_search(
-        session, q, year_from, year_to, agenda, sort, page=page, limit=20
-    )
+    query, result = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
     if redirect := _symbol_redirect(session, query):
         return redirect
     return templates.TemplateResponse(
@@ -75,14 +81,13 @@ def search_page(
             "q": q,
             "query": query,
             "result": result,
-            "sort": sort,
-            "year_from": year_from,
-            "year_to": year_to,
-            "agenda": agenda or "",
+            "sort": options.sort,
+            "year_from": options.year_from,
+            "year_to": options.year_to,
+            "agenda": options.agenda or "",
             "page": page,
             "pages": max(1, -(-min(result.total_paragraphs, 10_000 * 20) // 20)),
             "agenda_items": crud.agenda_items(session),
-            "start": start,
         },
     )
 
@@ -100,17 +105,12 @@ def search_help(request: Request) -> Response:
 def api_search(
     session: SessionDep,
     q: Annotated[str, Param(min_length=1, max_length=5000, description="What to search for")],
-    year_from: Year = None,
-    year_to: Year = None,
-    agenda: AgendaItem = None,
-    sort: SortParam = "relevance",
+    options: OptionsDep,
     limit: Annotated[int, Param(ge=1, le=100)] = 20,
     offset: Annotated[int, Param(ge=0, le=1_000_000)] = 0,
 ) -> SearchResponse | JSONResponse:
     """Paragraphs matching the query (query language: see /search/help)."""
-    query, result, _ = run_search(
-        session, q, year_from, year_to, agenda, sort, limit=limit, offset=offset
-    )
+    query, result = run_search(session, q, options, limit=limit, offset=offset)
     if query.empty:
         detail = " ".join(query.notes) or "The query is empty: give words or a phrase to find."
         return JSONResponse({"detail": detail, "query": q}, status_code=400)
