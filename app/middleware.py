@@ -45,6 +45,11 @@ def _etag(body: bytes) -> str:
 class SecurityHeadersMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         started = time.perf_counter()
+        head = request.method == "HEAD"
+        if head:
+            # Every page answers HEAD as it answers GET, without the body (link checkers,
+            # crawlers and `curl -I` rely on it).
+            request.scope["method"] = "GET"
         response = await call_next(request)
         if request.method in ("GET", "HEAD") and response.status_code == 200:
             response = await self._cacheable(request, response)
@@ -52,6 +57,9 @@ class SecurityHeadersMiddleware(BaseHTTPMiddleware):
             response.headers.setdefault(name, value)
         if request.url.path.startswith(DOCS_PATHS):
             response.headers["Content-Security-Policy"] = DOCS_CSP
+        if head:
+            request.scope["method"] = "HEAD"
+            response = Response(status_code=response.status_code, headers=dict(response.headers))
         log.info(
             "%s %s %d %.1fms",
             request.method,

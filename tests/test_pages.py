@@ -167,3 +167,12 @@ def test_pages_carry_etags_and_answer_304(client: TestClient) -> None:
 def test_everything_from_the_data_is_escaped(client: TestClient) -> None:
     page = client.get("/search", params={"q": '"><script>alert(1)</script>'}).text
     assert "<script>alert(1)</script>" not in page
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    get = client.get("/statements/S-PRST-2012-16", headers={"Accept-Encoding": "identity"})
+    head = client.head("/statements/S-PRST-2012-16", headers={"Accept-Encoding": "identity"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == str(len(get.content))
+    assert client.head("/statements/nope").status_code == 404
