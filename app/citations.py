@@ -86,7 +86,11 @@ KNOWN_CONVENTIONS: list[tuple[str, str]] = [
     ("Geneva Conventions", r"Geneva Conventions"),
 ]
 KNOWN_CONVENTION_RES = [
-    (name, re.compile(r"\b" + pattern.replace(" ", r"\s+") + r"\b", re.IGNORECASE))
+    (
+        name,
+        name.split()[-1].lower(),  # a word the text must hold before the pattern is tried
+        re.compile(r"\b" + pattern.replace(" ", r"\s+") + r"\b", re.IGNORECASE),
+    )
     for name, pattern in KNOWN_CONVENTIONS
 ]
 _CAP = r"[A-Z][\w'’-]*"
@@ -161,7 +165,10 @@ def _symbols(text: str) -> list[Found]:
 def _conventions(text: str) -> list[Found]:
     found: list[Found] = []
     taken: list[tuple[int, int]] = []
-    for name, pattern in KNOWN_CONVENTION_RES:
+    lower = text.lower()
+    for name, needle, pattern in KNOWN_CONVENTION_RES:
+        if needle not in lower:
+            continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -179,7 +186,16 @@ def _conventions(text: str) -> list[Found]:
 
 def find_citations(text: str) -> list[Found]:
     """Every citation in `text` (searched as given, no cleaning) with its position, in order."""
-    found = _resolutions(text) + _symbols(text) + _conventions(text)
+    # Each finder runs only where its key word occurs: most paragraphs cite nothing, and the
+    # regular expressions cost far more than these substring tests.
+    lower = text.lower()
+    found: list[Found] = []
+    if "resolution" in lower or "s/res/" in lower:
+        found += _resolutions(text)
+    if "/" in text:
+        found += _symbols(text)
+    if "convention" in lower:
+        found += _conventions(text)
     return sorted(found, key=lambda f: (f.start, -f.end))
 
 

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import re
 
-FURNITURE_RES = [
-    re.compile(p)
-    for p in (
-        r"^-*\d{2}-\d{4,6}\s*(?:\([A-Z]\))?(?:\s+\d{6})?\s*$",  # job number: 12-31999 (E) 250412
-        r"^\d{6}$",  # date code printed under the job number: 070194
-        r"^\*\s?\d{6,8}\s?\*$",  # barcode: *1231999*
-        r"^\d{1,3}$",  # page number: 2
-        r"^Page\s+\d+$",  # 'Page 2' of the 1990s running header
-        r"^(?:English|ENGLISH)$",  # language line of the running header
-        r"^/\s?\.\.\.$",  # continuation mark: /...
-        r"^[-_`]{3,}$",  # end marks and rules
-        r"^S/PRST/\d{4}/\d+\*?$",  # the symbol repeated at the top of each page
-        r"^S/\d{4,6}\*?$",  # the same for older S/nnnnn symbols
-    )
-]
+FURNITURE_PATTERNS = (
+    r"^-*\d{2}-\d{4,6}\s*(?:\([A-Z]\))?(?:\s+\d{6})?\s*$",  # job number: 12-31999 (E) 250412
+    r"^\d{6}$",  # date code printed under the job number: 070194
+    r"^\*\s?\d{6,8}\s?\*$",  # barcode: *1231999*
+    r"^\d{1,3}$",  # page number: 2
+    r"^Page\s+\d+$",  # 'Page 2' of the 1990s running header
+    r"^(?:English|ENGLISH)$",  # language line of the running header
+    r"^/\s?\.\.\.$",  # continuation mark: /...
+    r"^[-_`]{3,}$",  # end marks and rules
+    r"^S/PRST/\d{4}/\d+\*?$",  # the symbol repeated at the top of each page
+    r"^S/\d{4,6}\*?$",  # the same for older S/nnnnn symbols
+)
+# One alternation, so a line is classified in a single pass of the regex engine.
+FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS))
+LONGEST_FURNITURE = 40
+"""Furniture lines are short (rules and end marks aside): longer lines are text."""
 # Furniture that pdftotext glued to the end of a line of text: a page number after the last
 # word of a page ("...action.2/3") or a job number ("...with troop 15-23130 (E)").
 GLUED_RES = [
@@ -46,10 +47,15 @@ def _page_of(text: str) -> bool:
 
 def is_furniture(line: str) -> bool:
     text = line.strip()
-    return _page_of(text) or any(rule.match(text) for rule in FURNITURE_RES)
+    if len(text) > LONGEST_FURNITURE:
+        return not text.strip("-_`")  # a long rule or end mark
+    return _page_of(text) or FURNITURE_RE.match(text) is not None
 
 
 def strip_glued_furniture(line: str) -> str:
+    # Both rules end in a digit or ")": most lines cannot hold glued furniture at all.
+    if not line or not (line[-1].isdigit() or line[-1] == ")"):
+        return line
     for rule in GLUED_RES:
         line = rule.sub("", line)
     return line

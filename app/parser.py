@@ -143,25 +143,30 @@ def decode(raw: bytes) -> str:
 
 def clean_lines(text: str) -> list[Line]:
     """Undo markdown, normalise line ends and spaces, and mark page breaks with PAGE_BREAK."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     out: list[Line] = []
     for number, raw in enumerate(text.split("\n"), start=1):
-        while raw.startswith(PAGE_BREAK):
-            out.append(Line(number, PAGE_BREAK))
-            raw = raw[1:]
-        line = raw.replace(PAGE_BREAK, " ").replace("\u00a0", " ").rstrip()
-        if RULE_RE.match(line):
+        if PAGE_BREAK in raw:
+            while raw.startswith(PAGE_BREAK):
+                out.append(Line(number, PAGE_BREAK))
+                raw = raw[1:]
+            raw = raw.replace(PAGE_BREAK, " ")
+        line = raw.rstrip()
+        # Only a line opening with one of these characters can be a rule or a heading.
+        first = line.lstrip()[:1]
+        if first in ("-", "*", "_", "`") and RULE_RE.match(line):
             out.append(Line(number, ""))
             continue
-        line = HEADING_RE.sub("", line)
+        if first == "#":
+            line = HEADING_RE.sub("", line)
         out.append(Line(number, unmarkdown_inline(line).strip()))
     return out
 
 
 def _join(lines: list[str]) -> str:
     """Lines joined with single spaces; a line break is kept only where an item starts."""
-    text = re.sub(r"[^\S\n]+", " ", " ".join(lines))
-    return re.sub(r" ?\n ?", "\n", text).strip()
+    pieces = " ".join(lines).split("\n")
+    return "\n".join(" ".join(piece.split()) for piece in pieces).strip()
 
 
 def _find_intro(lines: list[Line]) -> tuple[int, int] | None:
@@ -334,9 +339,10 @@ def _annex(body: list[Line]) -> str | None:
     return None
 
 
-def parse_statement(text: str) -> ParsedStatement:
-    """Parse a statement's text; raises ParseError with a reason a person can act on."""
-    lines = clean_lines(text)
+def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStatement:
+    """Parse a statement's text (`lines`: its `clean_lines`, when the caller has them);
+    raises ParseError with a reason a person can act on."""
+    lines = lines if lines is not None else clean_lines(text)
     found = _find_intro(lines)
     if found is None:
         raise ParseError(
@@ -408,4 +414,4 @@ def parse_document(text: str) -> ParsedStatement | ParsedCorrigendum:
         return ParsedCorrigendum(
             header.symbol, header.corrects, header.distribution_date, _join(body)
         )
-    return parse_statement(text)
+    return parse_statement(text, lines)

@@ -66,6 +66,8 @@ def unmarkdown_inline(text: str) -> str:
 
 def strip_emphasis(text: str) -> str:
     """The words of `text` without *emphasis* marks: what search indexes."""
+    if "*" not in text:
+        return text
     return EMPHASIS_RE.sub(r"\1", text)
 
 
