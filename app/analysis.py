@@ -3,7 +3,8 @@
 A paragraph is analysed once: `analysed_paragraph` marks it, and when ingest replaces a
 statement's paragraphs the marks, citations and reuse rows of the old ones are deleted with them
 (ON DELETE CASCADE). So each run touches only paragraphs that are new since the last run, and a
-database migrated from an older schema catches up on its next ingest.
+database migrated from an older schema catches up on its next ingest. Batches commit one by
+one, after the text they derive from: an interrupted analysis resumes on the next run.
 """
 
 from __future__ import annotations
@@ -12,11 +13,16 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
+from sqlalchemy.engine import Engine
 
 from app import reuse
 from app.citations import extract_citations
+from app.prepare import Progress
 
 log = logging.getLogger(__name__)
+
+BATCH = 20_000
+"""Paragraphs analysed and committed together."""
 
 
 @dataclass
@@ -57,15 +63,40 @@ def store_citations(conn: Connection, *, paragraph_ids: list[int]) -> int:
     return len(rows)
 
 
-def analyse_new_paragraphs(conn: Connection) -> AnalysisReport:
-    """Citations and reuse for every paragraph not yet analysed, in the caller's transaction."""
-    ids = pending_paragraphs(conn)
-    if not ids:
-        return AnalysisReport(0, 0, 0)
-    citations = store_citations(conn, paragraph_ids=ids)
-    pairs = reuse.update(conn, paragraph_ids=ids)
-    conn.execute(
-        text("INSERT INTO analysed_paragraph (paragraph_id) VALUES (:p)"), [{"p": i} for i in ids]
+def analyse(conn: Connection, paragraph_ids: list[int]) -> AnalysisReport:
+    """Citations and reuse of the given paragraphs, marked analysed, in the caller's
+    transaction."""
+    citations = store_citations(conn, paragraph_ids=paragraph_ids)
+    pairs = reuse.update(conn, paragraph_ids=paragraph_ids)
+    conn.exec_driver_sql(
+        "INSERT INTO analysed_paragraph (paragraph_id) VALUES (?)", [(i,) for i in paragraph_ids]
     )
-    log.info("analysed %d paragraphs: %d citations, %d reuse pairs", len(ids), citations, pairs)
-    return AnalysisReport(len(ids), citations, pairs)
+    return AnalysisReport(len(paragraph_ids), citations, pairs)
+
+
+def analyse_pending(
+    engine: Engine, *, batch: int = BATCH, progress: Progress | None = None
+) -> AnalysisReport:
+    """Analyse every paragraph not yet analysed, oldest id first, committing each batch: an
+    interrupted run keeps what it finished, and the next one resumes where it stopped."""
+    with engine.connect() as conn:
+        ids = pending_paragraphs(conn)
+    total = AnalysisReport(0, 0, 0)
+    for start in range(0, len(ids), batch):
+        with engine.begin() as conn:
+            done = analyse(conn, ids[start : start + batch])
+        total = AnalysisReport(
+            total.paragraphs + done.paragraphs,
+            total.citations + done.citations,
+            total.reuse_pairs + done.reuse_pairs,
+        )
+        if progress:
+            progress("analyse", total.paragraphs, len(ids))
+    if ids:
+        log.info(
+            "analysed %d paragraphs: %d citations, %d reuse pairs",
+            total.paragraphs,
+            total.citations,
+            total.reuse_pairs,
+        )
+    return total

@@ -99,6 +99,7 @@ class ParagraphReuse(SQLModel, table=True):
     """Two paragraphs of different statements sharing long runs of words; stored both ways."""
 
     __tablename__ = "paragraph_reuse"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)
     other_id: int = Field(foreign_key="paragraph.id", primary_key=True, index=True)
@@ -116,6 +117,15 @@ class ReuseFingerprint(SQLModel, table=True):
 
     hash: int = Field(primary_key=True)
     paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True, index=True)
+
+
+class ReuseHash(SQLModel, table=True):
+    """How many paragraphs hold a fingerprint (past app.reuse.MAX_DF it is formula)."""
+
+    __tablename__ = "reuse_hash"
+
+    hash: int = Field(primary_key=True)
+    df: int
 
 
 class Citation(SQLModel, table=True):

@@ -1,21 +1,25 @@
 """Agreed language: find paragraphs of other statements that share long runs of words.
 
-Two steps, so the work grows with the corpus and not with the number of pairs:
+Two steps, so the work grows with the number of paragraphs and not with the number of pairs:
 
 1. **Candidates** from a fingerprint index. Every paragraph's folded words are cut into
    overlapping `SHINGLE`-word shingles, each hashed to 64 bits, and *winnowed* (Schleimer,
    Wilkerson & Aiken, "Winnowing: local algorithms for document fingerprinting", 2003): of every
    `WINDOW` consecutive shingle hashes the smallest is kept. Winnowing guarantees that any run of
    at least `SHINGLE + WINDOW - 1` (= `MIN_RUN`) shared words gives both paragraphs at least one
-   common fingerprint, while storing only about 2/(WINDOW+1) of the shingles. Fingerprints live
-   in `reuse_fingerprint` (hash, paragraph); two paragraphs are candidates when they share one.
-   A fingerprint held by more than `MAX_DF` paragraphs is formula, not evidence of a particular
-   precedent ("The Security Council calls on all Member States to ..."): like passim's max-df it
-   is not used to propose candidates, which keeps the join linear.
+   common fingerprint, while keeping only about 2/(WINDOW+1) of the shingles.
+   `reuse_hash` counts how many paragraphs hold each fingerprint; `reuse_fingerprint` lists
+   them, but only while a fingerprint is held by at most `MAX_DF` paragraphs. One held more
+   often is formula, not evidence of a particular precedent ("The Security Council calls on all
+   Member States to ..."): like passim's max-df it proposes no candidates, and its list stops
+   growing. So every lookup reads at most `MAX_DF` rows per fingerprint.
 2. **Confirmation** with an exact measure over the two word sequences: on each side, the words
    lying in a run of at least `MIN_RUN` words that the other paragraph also contains (every
    MIN_RUN-gram compared, so reordered or merged sentences count too). A pair is stored when
-   both sides share `MIN_SHARED` words, or the whole of a shorter paragraph is shared.
+   both sides share `MIN_SHARED` words, or the whole of a shorter paragraph is shared. Only the
+   `MAX_CANDIDATES` candidates sharing the most fingerprints with a new paragraph (the oldest
+   first among equals) are confirmed, which bounds the work per paragraph: language used in
+   hundreds of statements links each new use to its closest and oldest precedents.
 
 Incremental: `update` handles only the paragraphs it is given (those of added or changed
 statements); rows of deleted paragraphs go with them (ON DELETE CASCADE).
@@ -28,7 +32,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from app.textutil import fold
 
@@ -37,8 +41,12 @@ WINDOW = 3
 MIN_RUN = SHINGLE + WINDOW - 1
 MIN_SHARED = 12
 MAX_DF = 200
+MAX_CANDIDATES = 25
 
 WORD_RE = re.compile(r"\w+")
+_MASK = (1 << 64) - 1
+_PRIME = 0x100000001B3  # the FNV-1 64-bit prime, as the multiplier of a polynomial hash
+_word_hashes: dict[str, int] = {}
 
 
 def words(text: str) -> list[str]:
@@ -48,44 +56,63 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(folded.replace("_", " "))
 
 
-def _hash(shingle: Sequence[str]) -> int:
-    digest = hashlib.blake2b(" ".join(shingle).encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)  # SQLite integers are signed 64-bit
+def _word_hash(word: str) -> int:
+    value = _word_hashes.get(word)
+    if value is None:
+        digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+        value = _word_hashes[word] = int.from_bytes(digest, "big")
+        if len(_word_hashes) > 500_000:  # a vocabulary, not a leak: start afresh
+            _word_hashes.clear()
+    return value
 
 
 def fingerprints(tokens: Sequence[str]) -> set[int]:
-    """Winnowed shingle hashes of a word sequence: any shared run of MIN_RUN words shares one."""
-    hashes = [_hash(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)]
+    """Winnowed shingle hashes of a word sequence: any shared run of MIN_RUN words shares one.
+
+    Stable across processes and Python versions (they are stored): each word is hashed once
+    with BLAKE2b, and a shingle's hash is a polynomial of its words' hashes, as a signed 64-bit
+    integer for SQLite."""
+    w = [_word_hash(t) for t in tokens]
+    # The polynomial is taken modulo 2**64 once, at the end: the same value as reducing at
+    # every step, with fewer operations.
+    hashes = [
+        (((((a * _PRIME + b) * _PRIME + c) * _PRIME + d) * _PRIME + e) & _MASK) - (1 << 63)
+        for a, b, c, d, e in zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)
+    ]
     if len(hashes) <= WINDOW:
         return set(hashes)
-    kept: set[int] = set()
-    for start in range(len(hashes) - WINDOW + 1):
-        kept.add(min(hashes[start : start + WINDOW]))
-    return kept
+    return set(map(min, *(hashes[k:] for k in range(WINDOW))))
 
 
 class Shingled:
-    """A paragraph's words cut into every MIN_RUN-word n-gram, ready for exact comparison."""
+    """A paragraph's words cut into every MIN_RUN-word n-gram, ready for exact comparison:
+    each n-gram maps to a bit mask of the positions where it starts."""
 
-    __slots__ = ("gram_set", "grams", "statement_pk", "words")
+    __slots__ = ("positions", "statement_pk", "words")
 
     def __init__(self, tokens: Sequence[str], statement_pk: int = 0) -> None:
         self.words = len(tokens)
         self.statement_pk = statement_pk
-        self.grams = [
-            hash(tuple(tokens[i : i + MIN_RUN])) for i in range(len(tokens) - MIN_RUN + 1)
-        ]
-        self.gram_set = set(self.grams)
+        positions: dict[int, int] = {}
+        grams = zip(*(tokens[k:] for k in range(MIN_RUN)), strict=False)
+        for i, gram in enumerate(map(hash, grams)):
+            positions[gram] = positions.get(gram, 0) | (1 << i)
+        self.positions = positions
 
     def covered_by(self, other: Shingled) -> int:
         """How many of these words lie in a run of at least MIN_RUN words that `other` also has."""
-        covered = end = 0
-        for i, gram in enumerate(self.grams):
-            if gram in other.gram_set:
-                start = max(i, end)
-                end = i + MIN_RUN
-                covered += end - start
-        return covered
+        shared = self.positions.keys() & other.positions.keys()
+        if not shared:
+            return 0
+        starts = 0
+        for gram in shared:
+            starts |= self.positions[gram]
+        # Each shared n-gram covers the MIN_RUN (= 7) words from its start: spread every start
+        # bit over the 6 bits after it (1 + 2 + 3 shifts), then count the bits.
+        starts |= starts << 1
+        starts |= starts << 2
+        starts |= starts << 3
+        return starts.bit_count()
 
 
 @dataclass(frozen=True)
@@ -134,50 +161,65 @@ def overlap(a: Sequence[str], b: Sequence[str]) -> Overlap:
     return compare(Shingled(a), Shingled(b))
 
 
-def _id_table(conn: Connection, name: str, ids: Iterable[int]) -> None:
-    conn.execute(text(f"DROP TABLE IF EXISTS temp.{name}"))
-    conn.execute(text(f"CREATE TEMP TABLE {name} (id INTEGER PRIMARY KEY)"))
-    rows = [{"id": i} for i in ids]
-    if rows:
-        conn.execute(text(f"INSERT OR IGNORE INTO temp.{name} (id) VALUES (:id)"), rows)
-
-
 def paragraph_rows(conn: Connection, ids: Iterable[int]) -> Iterator[tuple[int, int, str, str]]:
     """(id, statement_pk, text, plain) of the given paragraphs, fetched in chunks."""
     wanted = sorted(set(ids))
     for start in range(0, len(wanted), 500):
         marks = ",".join(str(int(i)) for i in wanted[start : start + 500])  # ints, not user text
-        for row in conn.execute(
-            text(f"SELECT id, statement_pk, text, plain FROM paragraph WHERE id IN ({marks})")
-        ):
-            yield row[0], row[1], row[2], row[3]
+        yield from conn.exec_driver_sql(
+            f"SELECT id, statement_pk, text, plain FROM paragraph WHERE id IN ({marks})"
+        )
 
 
-def _shingled(conn: Connection, ids: Iterable[int]) -> dict[int, Shingled]:
-    return {pid: Shingled(words(plain), spk) for pid, spk, _, plain in paragraph_rows(conn, ids)}
+class _ShingledCache:
+    """Shingled paragraphs by id: a popular precedent is confirmed against many new paragraphs,
+    and is cut into n-grams once. Bounded: cleared when full."""
+
+    def __init__(self, conn: Connection, size: int = 100_000) -> None:
+        self.conn = conn
+        self.size = size
+        self.items: dict[int, Shingled] = {}
+
+    def load(self, ids: Iterable[int]) -> dict[int, Shingled]:
+        missing = [i for i in ids if i not in self.items]
+        if len(self.items) + len(missing) > self.size:
+            self.items.clear()
+            missing = list(ids)
+        for pid, spk, _, plain in paragraph_rows(self.conn, missing):
+            self.items[pid] = Shingled(words(plain), spk)
+        return self.items
 
 
-# Candidate pairs: a paragraph of the batch and any paragraph of another statement sharing a
-# fingerprint that is not formula (held by at most MAX_DF paragraphs).
+# The batch's fingerprints, counted into reuse_hash; listed in reuse_fingerprint while common
+# enough to be evidence. Candidates: for each new paragraph, the paragraphs of other statements
+# sharing such fingerprints, the MAX_CANDIDATES sharing most (oldest first among equals).
+COUNT_SQL = """
+    INSERT INTO reuse_hash (hash, df)
+    SELECT hash, count(*) FROM temp.reuse_new WHERE true GROUP BY hash
+    ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df
+"""
+POSTINGS_SQL = """
+    INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id)
+    SELECT n.hash, n.paragraph_id FROM temp.reuse_new n
+    JOIN reuse_hash h ON h.hash = n.hash WHERE h.df <= :max_df
+"""
 CANDIDATES_SQL = """
-    WITH new_fp AS (
-        SELECT f.hash, f.paragraph_id FROM reuse_fingerprint f
-        JOIN temp.reuse_batch n ON n.id = f.paragraph_id
-    ),
-    rare AS (
-        SELECT f.hash FROM reuse_fingerprint f
-        WHERE f.hash IN (SELECT hash FROM new_fp)
-        GROUP BY f.hash HAVING count(*) <= :max_df
+    SELECT a, b FROM (
+        SELECT a, b, row_number() OVER (PARTITION BY a ORDER BY shared DESC, b) AS place
+        FROM (
+            SELECT n.paragraph_id AS a, f.paragraph_id AS b, count(*) AS shared
+            FROM temp.reuse_new n
+            JOIN reuse_hash h ON h.hash = n.hash AND h.df <= :max_df
+            JOIN reuse_fingerprint f ON f.hash = n.hash AND f.paragraph_id != n.paragraph_id
+            GROUP BY n.paragraph_id, f.paragraph_id
+        )
     )
-    SELECT DISTINCT a.paragraph_id, b.paragraph_id
-    FROM new_fp a
-    JOIN rare r ON r.hash = a.hash
-    JOIN reuse_fingerprint b ON b.hash = a.hash AND b.paragraph_id != a.paragraph_id
+    WHERE place <= :k
 """
 INSERT_SQL = """
     INSERT OR REPLACE INTO paragraph_reuse
         (paragraph_id, other_id, shared_words, coverage, other_coverage, similarity)
-    VALUES (:p, :o, :s, :c, :oc, :sim)
+    VALUES (?, ?, ?, ?, ?, ?)
 """
 
 
@@ -186,36 +228,33 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000) -> int:
+def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 5000) -> int:
     """Index the given (new) paragraphs and store their reuse pairs with every other paragraph.
 
-    Runs on the caller's connection and transaction, `batch` paragraphs at a time so memory
-    stays flat whatever the corpus size; returns the number of pairs stored.
+    Runs on the caller's connection and transaction, `batch` paragraphs at a time in id order,
+    so memory stays flat whatever the corpus size; returns the number of pairs stored.
     """
     ids = sorted(set(paragraph_ids))
-    pending = set(ids)
-    for chunk in _batches(ids, batch):
-        prints = [
-            (h, pid)
-            for pid, _, _, plain in paragraph_rows(conn, chunk)
-            for h in fingerprints(words(plain))
-        ]
-        if prints:
-            # Driver-level executemany: the bulk of the writes, without per-row SQL compilation.
-            conn.exec_driver_sql(
-                "INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id) VALUES (?, ?)",
-                prints,
-            )
+    cache = _ShingledCache(conn)
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")
+    conn.exec_driver_sql("CREATE TEMP TABLE reuse_new (hash INTEGER, paragraph_id INTEGER)")
     stored = 0
     for chunk in _batches(ids, batch):
-        _id_table(conn, "reuse_batch", chunk)
-        # A pair of two pending paragraphs is proposed from both sides; keep it once.
-        pairs = {
-            (a, b)
-            for a, b in conn.execute(text(CANDIDATES_SQL), {"max_df": MAX_DF})
-            if b not in pending or a < b
-        }
-        shingled = _shingled(conn, {p for pair in pairs for p in pair})
+        conn.exec_driver_sql("DELETE FROM temp.reuse_new")
+        conn.exec_driver_sql(
+            "INSERT INTO temp.reuse_new (hash, paragraph_id) VALUES (?, ?)",
+            [
+                (h, pid)
+                for pid, _, _, plain in paragraph_rows(conn, chunk)
+                for h in fingerprints(words(plain))
+            ],
+        )
+        conn.exec_driver_sql(COUNT_SQL)
+        conn.exec_driver_sql(POSTINGS_SQL, {"max_df": MAX_DF})
+        candidates = conn.exec_driver_sql(CANDIDATES_SQL, {"max_df": MAX_DF, "k": MAX_CANDIDATES})
+        # A pair of two paragraphs of this batch is proposed from both sides; keep it once.
+        pairs = {(min(a, b), max(a, b)) for a, b in candidates}
+        shingled = cache.load({p for pair in pairs for p in pair})
         rows = []
         for a, b in sorted(pairs):
             x, y = shingled[a], shingled[b]
@@ -225,12 +264,9 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
             if not m.is_reuse:
                 continue
             stored += 1
-            for p, o, own, c, oc in (
-                (a, b, m.a_shared, m.a_coverage, m.b_coverage),
-                (b, a, m.b_shared, m.b_coverage, m.a_coverage),
-            ):
-                rows.append({"p": p, "o": o, "s": own, "c": c, "oc": oc, "sim": m.similarity})
+            rows.append((a, b, m.a_shared, m.a_coverage, m.b_coverage, m.similarity))
+            rows.append((b, a, m.b_shared, m.b_coverage, m.a_coverage, m.similarity))
         if rows:
-            conn.execute(text(INSERT_SQL), rows)
-    conn.execute(text("DROP TABLE IF EXISTS temp.reuse_batch"))
+            conn.exec_driver_sql(INSERT_SQL, rows)
+    conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")
     return stored

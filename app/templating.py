@@ -14,7 +14,7 @@ from app.charts import year_chart
 from app.citations import DOCUMENT, PRST, RESOLUTION, Citation, find_citations
 from app.config import TEMPLATES_DIR
 from app.crud_agenda import agenda_slug
-from app.ingest import symbol_to_id
+from app.ids import symbol_to_id
 from app.textutil import EMPHASIS_RE
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))

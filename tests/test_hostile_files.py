@@ -132,14 +132,14 @@ def test_parser_returns_a_statement_or_a_clear_error_quickly(text: str) -> None:
 def test_a_file_that_takes_too_long_to_parse_is_skipped_with_a_reason(
     tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import ingest as ingest_module
+    from app import prepare
 
     def slow(text: str) -> object:
         time.sleep(5)
         raise AssertionError("not reached")
 
-    monkeypatch.setattr(ingest_module, "PARSE_SECONDS", 0.2)
-    monkeypatch.setattr(ingest_module, "parse_document", slow)
+    monkeypatch.setattr(prepare, "PARSE_SECONDS", 0.2)
+    monkeypatch.setattr(prepare, "parse_document", slow)
     path = tmp_path / "slow.txt"
     path.write_text(HEADER + HOSTILE_BODY)
     started = time.perf_counter()

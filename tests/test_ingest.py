@@ -140,10 +140,10 @@ def test_paragraph_numbers_are_stable_across_reingest(engine: Engine, tmp_path: 
 def test_a_failing_write_rolls_back_the_whole_run(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import ingest as ingest_module
+    from app import writer
 
     calls = {"n": 0}
-    original = ingest_module._Writer.apply
+    original = writer.Writer.apply
 
     def flaky(self, item):  # type: ignore[no-untyped-def]
         calls["n"] += 1
@@ -151,7 +151,7 @@ def test_a_failing_write_rolls_back_the_whole_run(
             raise RuntimeError("disk on fire")
         return original(self, item)
 
-    monkeypatch.setattr(ingest_module._Writer, "apply", flaky)
+    monkeypatch.setattr(writer.Writer, "apply", flaky)
     with pytest.raises(RuntimeError):
         ingest(engine, [SEEDS_DIR])
     assert statements(engine) == {}

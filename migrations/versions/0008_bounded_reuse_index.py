@@ -1,0 +1,64 @@
+"""bounded agreed-language index: fingerprint counts, and a fresh analysis
+
+Revision ID: 0008
+Revises: 0005
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # How many paragraphs hold each fingerprint; reuse_fingerprint lists them only while few
+    # do, so a lookup never reads more than app.reuse.MAX_DF rows per fingerprint.
+    op.create_table(
+        "reuse_hash",
+        # INTEGER PRIMARY KEY: the hash is the rowid, the fastest lookup SQLite has.
+        sa.Column("hash", sa.Integer(), primary_key=True),
+        sa.Column("df", sa.Integer(), nullable=False),
+    )
+    # Fingerprints are now computed with another (faster, equally stable) hash: the stored ones
+    # cannot be compared with new ones. Forget the analysis; the next `archive ingest` redoes it
+    # for every paragraph (pending = not in analysed_paragraph).
+    op.execute("DELETE FROM reuse_fingerprint")
+    op.execute("DELETE FROM citation")
+    op.execute("DELETE FROM analysed_paragraph")
+    # Pairs are looked up by their key only: no rowid, one B-tree fewer to write per pair.
+    op.drop_table("paragraph_reuse")
+    op.create_table(
+        "paragraph_reuse",
+        _paragraph_fk("paragraph_id", primary_key=True),
+        _paragraph_fk("other_id", primary_key=True),
+        sa.Column("shared_words", sa.Integer(), nullable=False),
+        sa.Column("coverage", sa.Float(), nullable=False),
+        sa.Column("other_coverage", sa.Float(), nullable=False),
+        sa.Column("similarity", sa.Float(), nullable=False),
+        sqlite_with_rowid=False,
+    )
+    op.create_index("ix_paragraph_reuse_other_id", "paragraph_reuse", ["other_id"])
+
+
+def _paragraph_fk(name: str, primary_key: bool = False) -> sa.Column:
+    return sa.Column(
+        name,
+        sa.Integer(),
+        sa.ForeignKey("paragraph.id", ondelete="CASCADE"),
+        primary_key=primary_key,
+        nullable=False,
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("reuse_hash")
+    op.execute("DELETE FROM reuse_fingerprint")
+    op.execute("DELETE FROM paragraph_reuse")
+    op.execute("DELETE FROM citation")
+    op.execute("DELETE FROM analysed_paragraph")
