@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.config import SEEDS_DIR, Settings
+from app.progress import print_progress
 
 log = logging.getLogger("archive")
 
@@ -31,7 +32,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from app.db import make_engine, migrate
-    from app.ingest import ingest, print_progress
+    from app.ingest import ingest
 
     db = _db_path(args)
     paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
@@ -59,14 +60,39 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         elif args.verbose:
             log.info("%-9s %s -> %s", outcome.status, outcome.path, outcome.statement_id)
     log.info(
-        "ingest into %s: %s (%d files, %d paragraphs written, %.2f s)",
+        "ingest into %s: %s (%d files, %d paragraphs written, %.2f s: text and search index "
+        "%.2f s, %d paragraphs analysed for citations and agreed language %.2f s)",
         db,
         report.summary(),
         len(report.outcomes),
         report.paragraphs,
         report.seconds,
+        report.write_seconds,
+        report.analysed,
+        report.analysis_seconds,
     )
     return 1 if report.failed or missing else 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from app.analysis import analyse_pending
+    from app.db import make_engine, migrate
+
+    db = _db_path(args)
+    migrate(db)
+    engine = make_engine(db)
+    try:
+        report = analyse_pending(engine, progress=print_progress)
+    finally:
+        engine.dispose()
+    log.info(
+        "%s: %d paragraphs analysed (%d citations, %d agreed-language pairs)",
+        db,
+        report.paragraphs,
+        report.citations,
+        report.reuse_pairs,
+    )
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -102,6 +128,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     for problem in report.problems:
         log.error("PROBLEM %s", problem)
+    if report.unanalysed:
+        log.warning(
+            "%d paragraphs are not analysed yet for citations and agreed language; "
+            "`archive analyse` finishes them",
+            report.unanalysed,
+        )
     log.info(
         "%s: %s (%d statements, %d paragraphs, %d indexed)",
         db,
@@ -174,12 +206,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "ingest",
         help="load statement files into the archive",
-        description="Load statement files (or folders, recursively) into the archive in one "
-        "transaction. Unchanged files are skipped; a file that cannot be parsed is reported "
-        "and skipped while the rest load; the exit code is 1 if any file failed.",
+        description="Load statement files (or folders, recursively) into the archive: their "
+        "text and search index in one transaction, then the citations and agreed language of "
+        "the new paragraphs. Unchanged files are skipped; a file that cannot be parsed is "
+        "reported and skipped while the rest load; the exit code is 1 if any file failed.",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: seeds/)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "analyse",
+        help="finish the analysis of paragraphs not yet analysed",
+        description="Find the citations and agreed language of every paragraph not analysed "
+        "yet (after an interrupted ingest, or a migration that reset the analysis), committing "
+        "batch by batch. `archive ingest` does this itself after writing the text.",
+    )
+    p.set_defaults(func=cmd_analyse)
 
     p = sub.add_parser(
         "serve",

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -43,7 +42,7 @@ from app.repair import RARE, repair
 from app.report import FileOutcome, IngestReport
 from app.writer import Writer
 
-__all__ = ["FileOutcome", "IngestReport", "ingest", "print_progress"]
+__all__ = ["FileOutcome", "IngestReport", "ingest"]
 
 log = logging.getLogger(__name__)
 
@@ -164,18 +163,3 @@ def ingest(
     report.seconds = time.perf_counter() - started
     report.analysis_seconds = report.seconds - report.write_seconds
     return report
-
-
-def print_progress(stage: str, done: int, total: int) -> None:
-    """A one-line progress bar per stage on stderr, for runs large enough to need one."""
-    if total < 50 or not sys.stderr.isatty():
-        return
-    step = max(1, total // 200)
-    if done % step and done != total:
-        return
-    width = 30
-    filled = width * done // total
-    sys.stderr.write(f"\r{stage:>8} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()

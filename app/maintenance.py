@@ -16,6 +16,9 @@ class CheckReport:
     statements: int = 0
     paragraphs: int = 0
     indexed: int = 0
+    unanalysed: int = 0
+    """Paragraphs whose citations and agreed language are not computed yet (not a problem:
+    `archive analyse` finishes them)."""
 
     @property
     def ok(self) -> bool:
@@ -53,6 +56,10 @@ def check(path: Path) -> CheckReport:
         ).fetchone()[0]
         if missing:
             report.problems.append(f"{missing} paragraphs are missing from the search index")
+        report.unanalysed = conn.execute(
+            "SELECT count(*) FROM paragraph WHERE id NOT IN "
+            "(SELECT paragraph_id FROM analysed_paragraph)"
+        ).fetchone()[0]
         _fts_integrity(path, report)
     finally:
         conn.close()

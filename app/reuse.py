@@ -6,8 +6,9 @@ Two steps, so the work grows with the number of paragraphs and not with the numb
    overlapping `SHINGLE`-word shingles, each hashed to 64 bits, and *winnowed* (Schleimer,
    Wilkerson & Aiken, "Winnowing: local algorithms for document fingerprinting", 2003): of every
    `WINDOW` consecutive shingle hashes the smallest is kept. Winnowing guarantees that any run of
-   at least `SHINGLE + WINDOW - 1` (= `MIN_RUN`) shared words gives both paragraphs at least one
-   common fingerprint, while keeping only about 2/(WINDOW+1) of the shingles.
+   at least `SHINGLE + WINDOW - 1` (= `GUARANTEED_RUN`, = `MIN_SHARED`) shared words gives both
+   paragraphs at least one common fingerprint, while keeping only about 2/(WINDOW+1) of the
+   shingles.
    `reuse_hash` counts how many paragraphs hold each fingerprint; `reuse_fingerprint` lists
    them, but only while a fingerprint is held by at most `MAX_DF` paragraphs. One held more
    often is formula, not evidence of a particular precedent ("The Security Council calls on all
@@ -36,12 +37,16 @@ from sqlalchemy import Connection
 
 from app.textutil import fold
 
-SHINGLE = 5
-WINDOW = 3
-MIN_RUN = SHINGLE + WINDOW - 1
+MIN_RUN = 7
+"""The exact measure counts words in shared runs at least this long."""
 MIN_SHARED = 12
-MAX_DF = 200
-MAX_CANDIDATES = 25
+"""Words two paragraphs must share to be the same agreed language."""
+SHINGLE = 5
+WINDOW = 8
+GUARANTEED_RUN = SHINGLE + WINDOW - 1
+"""Any shared run this long (= MIN_SHARED) is sure to make the two paragraphs candidates."""
+MAX_DF = 100
+MAX_CANDIDATES = 20
 
 WORD_RE = re.compile(r"\w+")
 _MASK = (1 << 64) - 1

@@ -183,3 +183,32 @@ def test_official_pdf_text_is_preferred_over_an_earlier_copy(
     assert fts_count(engine, "Paris Pact Initiative") == 1
     again = ingest(engine, [web, official])
     assert sorted(o.status for o in again.outcomes) == ["duplicate", "unchanged"]
+
+
+def test_an_interrupted_analysis_keeps_the_text_and_is_finished_later(
+    engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text commits before the analysis starts: a failing analysis loses no statement,
+    `archive check` counts what is left, and `archive analyse` finishes it."""
+    from app import analysis
+    from app.cli import main
+    from app.maintenance import check
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise RuntimeError("killed during the analysis")
+
+    monkeypatch.setattr(analysis.reuse, "update", broken)
+    with pytest.raises(RuntimeError):
+        ingest(engine, [SEEDS_DIR])
+    assert set(statements(engine)) == {"S-PRST-2012-16", "S-PRST-2023-6"}
+    assert fts_count(engine, "organized criminal groups and networks") == 5
+    report = check(db_path)
+    assert report.ok and report.unanalysed == 28
+
+    monkeypatch.undo()
+    assert main(["--db", str(db_path), "analyse"]) == 0
+    assert check(db_path).unanalysed == 0
+    with engine.connect() as conn:
+        pairs = conn.exec_driver_sql("SELECT count(*) FROM paragraph_reuse").scalar_one()
+        cited = conn.exec_driver_sql("SELECT count(*) FROM citation").scalar_one()
+    assert pairs > 0 and cited > 0

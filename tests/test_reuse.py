@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app import crud_reuse
 from app.ingest import ingest
-from app.reuse import MIN_RUN, fingerprints, overlap, words
+from app.reuse import GUARANTEED_RUN, fingerprints, overlap, words
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
 OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
@@ -79,8 +79,12 @@ def test_shared_runs_shorter_than_the_minimum_do_not_count() -> None:
     assert measure.shared == 9 and not measure.is_reuse
 
 
-def test_winnowing_keeps_a_fingerprint_of_every_run_of_min_run_words() -> None:
-    run = words("better equipped with new information and communication technologies")[:MIN_RUN]
+def test_winnowing_keeps_a_fingerprint_of_every_long_shared_run() -> None:
+    run = words(
+        "better equipped with new information and communication technologies, and more "
+        "diversified and connected in their illicit operations"
+    )[:GUARANTEED_RUN]
+    assert len(run) == GUARANTEED_RUN
     a = [*words("alpha beta gamma delta"), *run, *words("epsilon zeta eta")]
     b = [*words("one two three four five six"), *run, *words("seven")]
     assert fingerprints(a) & fingerprints(b)
@@ -160,3 +164,49 @@ def test_paragraph_page_lists_related_paragraphs_with_compare_links(client) -> N
     page = client.get("/statements/S-PRST-2023-6/paragraphs/9").text
     assert "Where this language was used" in page
     assert "/statements/S-PRST-2023-6/paragraphs/9/compare/S-PRST-2012-16/4" in page
+
+
+def test_work_per_paragraph_is_bounded_for_language_used_everywhere(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paragraph repeated in many statements: each new use is confirmed against at most
+    MAX_CANDIDATES others, the oldest first among equals, and a fingerprint held by more than
+    MAX_DF paragraphs stops proposing candidates and stops growing its list."""
+    from app import reuse
+
+    monkeypatch.setattr(reuse, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(reuse, "MAX_DF", 8)
+    repeated = (
+        "The Security Council reaffirms its primary responsibility for the maintenance of "
+        "international peace and security under the Charter of the United Nations."
+    )
+    for n in range(1, 7):
+        (tmp_path / f"s{n}.txt").write_text(
+            f"At the {5000 + n}th meeting of the Security Council, held on {n} May 2015, the "
+            "President made the following statement on behalf of the Council:\n\n"
+            f"“{repeated}\n\n“The Security Council discusses topic number {n} at length today.”\n",
+            encoding="utf-8",
+        )
+    ingest(engine, [tmp_path])
+    found = pairs(engine)
+    newest = {(c, d) for a, b, c, d in found if a == "meeting-5006" and b == 1}
+    # Every earlier use shares all its fingerprints; the three oldest were confirmed.
+    assert newest == {("meeting-5001", 1), ("meeting-5002", 1), ("meeting-5003", 1)}
+    with engine.connect() as conn:
+        longest = conn.exec_driver_sql(
+            "SELECT max(n) FROM (SELECT count(*) AS n FROM reuse_fingerprint GROUP BY hash)"
+        ).scalar_one()
+        counted = conn.exec_driver_sql("SELECT max(df) FROM reuse_hash").scalar_one()
+    assert longest <= 8 and counted == 6
+    # Three more uses in one run bring the count to 9, past MAX_DF: it proposes nothing.
+    for n in (7, 8, 9):
+        (tmp_path / f"s{n}.txt").write_text(
+            (tmp_path / "s1.txt")
+            .read_text()
+            .replace("5001", f"{5000 + n}")
+            .replace("1 May", f"{n} May"),
+            encoding="utf-8",
+        )
+    ingest(engine, [tmp_path])
+    later = {(c, d) for a, b, c, d in pairs(engine) if a == "meeting-5009" and b == 1}
+    assert later == set()
