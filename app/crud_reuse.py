@@ -72,28 +72,34 @@ def paragraph_at(session: Session, *, statement_id: str, number: int) -> Located
 
 
 def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, list[Related]]:
-    """Related paragraphs of each given paragraph id, oldest first."""
+    """Related paragraphs of each given paragraph id, oldest first. A pair is stored once, so
+    it is read from both sides: as stored, and with its two paragraphs swapped."""
     ids = list(paragraph_ids)
     out: dict[int, list[Related]] = {i: [] for i in ids}
     if not ids:
         return out
-    rows = session.exec(
-        select(ParagraphReuse, Paragraph, Statement)
-        .join(Paragraph, col(Paragraph.id) == col(ParagraphReuse.other_id))
-        .join(Statement, col(Statement.pk) == col(Paragraph.statement_pk))
-        .where(col(ParagraphReuse.paragraph_id).in_(ids))
-    )
-    for reuse, paragraph, statement in rows:
-        out[reuse.paragraph_id].append(
-            Related(
-                statement,
-                paragraph,
-                shared_words=reuse.shared_words,
-                coverage=reuse.coverage,
-                other_coverage=reuse.other_coverage,
-                similarity=reuse.similarity,
-            )
+    for own, other in (
+        (ParagraphReuse.paragraph_id, ParagraphReuse.other_id),
+        (ParagraphReuse.other_id, ParagraphReuse.paragraph_id),
+    ):
+        rows = session.exec(
+            select(ParagraphReuse, Paragraph, Statement)
+            .join(Paragraph, col(Paragraph.id) == col(other))
+            .join(Statement, col(Statement.pk) == col(Paragraph.statement_pk))
+            .where(col(own).in_(ids))
         )
+        swapped = own is ParagraphReuse.other_id
+        for reuse, paragraph, statement in rows:
+            out[reuse.other_id if swapped else reuse.paragraph_id].append(
+                Related(
+                    statement,
+                    paragraph,
+                    shared_words=reuse.other_shared_words if swapped else reuse.shared_words,
+                    coverage=reuse.other_coverage if swapped else reuse.coverage,
+                    other_coverage=reuse.coverage if swapped else reuse.other_coverage,
+                    similarity=reuse.similarity,
+                )
+            )
     for related in out.values():
         related.sort(key=lambda r: r.sort_key)
     return out

@@ -96,7 +96,8 @@ class CatalogueEntry(SQLModel, table=True):
 
 
 class ParagraphReuse(SQLModel, table=True):
-    """Two paragraphs of different statements sharing long runs of words; stored both ways."""
+    """Two paragraphs of different statements sharing long runs of words; stored once, the
+    lower paragraph id in `paragraph_id`."""
 
     __tablename__ = "paragraph_reuse"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -104,6 +105,7 @@ class ParagraphReuse(SQLModel, table=True):
     paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)
     other_id: int = Field(foreign_key="paragraph.id", primary_key=True, index=True)
     shared_words: int = Field(description="Words in common runs of at least reuse.MIN_RUN words")
+    other_shared_words: int = Field(description="The same, counted in the other paragraph")
     coverage: float = Field(description="Share of this paragraph's words in those runs")
     other_coverage: float = Field(description="Share of the other paragraph's words")
     similarity: float = Field(description="Dice coefficient over the shared runs")

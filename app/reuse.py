@@ -20,7 +20,8 @@ Two steps, so the work grows with the number of paragraphs and not with the numb
    both sides share `MIN_SHARED` words, or the whole of a shorter paragraph is shared. Only the
    `MAX_CANDIDATES` candidates sharing the most fingerprints with a new paragraph (the oldest
    first among equals) are confirmed, which bounds the work per paragraph: language used in
-   hundreds of statements links each new use to its closest and oldest precedents.
+   hundreds of statements links each new use to its closest and oldest precedents. A pair is
+   stored once, the lower paragraph id first.
 
 Incremental: `update` handles only the paragraphs it is given (those of added or changed
 statements); rows of deleted paragraphs go with them (ON DELETE CASCADE).
@@ -40,7 +41,9 @@ from app.textutil import fold
 MIN_RUN = 7
 """The exact measure counts words in shared runs at least this long."""
 MIN_SHARED = 12
-"""Words two paragraphs must share to be the same agreed language."""
+"""Words two paragraphs must share to be the same agreed language..."""
+MIN_COVERAGE = 0.25
+"""... and the share of one of the two paragraphs those words must make up."""
 SHINGLE = 5
 WINDOW = 8
 GUARANTEED_RUN = SHINGLE + WINDOW - 1
@@ -90,28 +93,35 @@ def fingerprints(tokens: Sequence[str]) -> set[int]:
 
 
 class Shingled:
-    """A paragraph's words cut into every MIN_RUN-word n-gram, ready for exact comparison:
-    each n-gram maps to a bit mask of the positions where it starts."""
+    """A paragraph's words cut into every MIN_RUN-word n-gram, ready for exact comparison."""
 
-    __slots__ = ("positions", "statement_pk", "words")
+    __slots__ = ("position", "repeated", "statement_pk", "words")
 
     def __init__(self, tokens: Sequence[str], statement_pk: int = 0) -> None:
         self.words = len(tokens)
         self.statement_pk = statement_pk
-        positions: dict[int, int] = {}
-        grams = zip(*(tokens[k:] for k in range(MIN_RUN)), strict=False)
-        for i, gram in enumerate(map(hash, grams)):
-            positions[gram] = positions.get(gram, 0) | (1 << i)
-        self.positions = positions
+        grams = list(map(hash, zip(*(tokens[k:] for k in range(MIN_RUN)), strict=False)))
+        self.position = dict(zip(grams, range(len(grams)), strict=True))
+        """Where each n-gram starts (the last place, for one that occurs twice)."""
+        self.repeated: dict[int, int] | None = None
+        """For a paragraph repeating an n-gram: every place each n-gram starts, as bits."""
+        if len(self.position) < len(grams):
+            self.repeated = {}
+            for i, gram in enumerate(grams):
+                self.repeated[gram] = self.repeated.get(gram, 0) | (1 << i)
 
     def covered_by(self, other: Shingled) -> int:
         """How many of these words lie in a run of at least MIN_RUN words that `other` also has."""
-        shared = self.positions.keys() & other.positions.keys()
+        shared = self.position.keys() & other.position.keys()
         if not shared:
             return 0
-        starts = 0
-        for gram in shared:
-            starts |= self.positions[gram]
+        if self.repeated is None:
+            # Each n-gram starts at one place: the bits of the starts, added, are their union.
+            starts = sum(map((1).__lshift__, map(self.position.__getitem__, shared)))
+        else:
+            starts = 0
+            for gram in shared:
+                starts |= self.repeated[gram]
         # Each shared n-gram covers the MIN_RUN (= 7) words from its start: spread every start
         # bit over the 6 bits after it (1 + 2 + 3 shifts), then count the bits.
         starts |= starts << 1
@@ -151,9 +161,13 @@ class Overlap:
 
     @property
     def is_reuse(self) -> bool:
-        """Enough shared wording to count as the same agreed language."""
+        """The same agreed language: the whole of the shorter paragraph, or at least MIN_SHARED
+        words making up MIN_COVERAGE of one of the two (two paragraphs that merely share a
+        formula or two are not the same language)."""
         shorter = min(self.a_words, self.b_words)
-        return self.shared >= MIN_SHARED or (self.shared >= MIN_RUN and self.shared == shorter)
+        if self.shared >= MIN_RUN and self.shared == shorter:
+            return True
+        return self.shared >= MIN_SHARED and max(self.a_coverage, self.b_coverage) >= MIN_COVERAGE
 
 
 def compare(a: Shingled, b: Shingled) -> Overlap:
@@ -180,7 +194,7 @@ class _ShingledCache:
     """Shingled paragraphs by id: a popular precedent is confirmed against many new paragraphs,
     and is cut into n-grams once. Bounded: cleared when full."""
 
-    def __init__(self, conn: Connection, size: int = 100_000) -> None:
+    def __init__(self, conn: Connection, size: int = 30_000) -> None:
         self.conn = conn
         self.size = size
         self.items: dict[int, Shingled] = {}
@@ -222,9 +236,9 @@ CANDIDATES_SQL = """
     WHERE place <= :k
 """
 INSERT_SQL = """
-    INSERT OR REPLACE INTO paragraph_reuse
-        (paragraph_id, other_id, shared_words, coverage, other_coverage, similarity)
-    VALUES (?, ?, ?, ?, ?, ?)
+    INSERT OR REPLACE INTO paragraph_reuse (paragraph_id, other_id, shared_words,
+        other_shared_words, coverage, other_coverage, similarity)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -269,8 +283,7 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 5000)
             if not m.is_reuse:
                 continue
             stored += 1
-            rows.append((a, b, m.a_shared, m.a_coverage, m.b_coverage, m.similarity))
-            rows.append((b, a, m.b_shared, m.b_coverage, m.a_coverage, m.similarity))
+            rows.append((a, b, m.a_shared, m.b_shared, m.a_coverage, m.b_coverage, m.similarity))
         if rows:
             conn.exec_driver_sql(INSERT_SQL, rows)
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")

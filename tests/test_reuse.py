@@ -19,7 +19,8 @@ OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
 
 
 def pairs(engine: Engine) -> set[tuple[str, int, str, int]]:
-    """(statement, paragraph, other statement, other paragraph) of every stored reuse row."""
+    """(statement, paragraph, other statement, other paragraph) of every stored reuse pair,
+    from both sides."""
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             """
@@ -28,7 +29,7 @@ def pairs(engine: Engine) -> set[tuple[str, int, str, int]]:
             JOIN paragraph p2 ON p2.id = r.other_id JOIN statement s2 ON s2.pk = p2.statement_pk
             """
         ).all()
-    return {(a, b, c, d) for a, b, c, d in rows}
+    return {(a, b, c, d) for a, b, c, d in rows} | {(c, d, a, b) for a, b, c, d in rows}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""bounded agreed-language index: fingerprint counts, and a fresh analysis
+"""bounded agreed-language index: fingerprint counts, pairs stored once, a fresh analysis
 
 Revision ID: 0008
 Revises: 0005
@@ -31,13 +31,15 @@ def upgrade() -> None:
     op.execute("DELETE FROM reuse_fingerprint")
     op.execute("DELETE FROM citation")
     op.execute("DELETE FROM analysed_paragraph")
-    # Pairs are looked up by their key only: no rowid, one B-tree fewer to write per pair.
+    # A pair is stored once (the lower paragraph id first) and looked up from either side by
+    # its key or the other_id index: no rowid, half the rows of storing it both ways.
     op.drop_table("paragraph_reuse")
     op.create_table(
         "paragraph_reuse",
         _paragraph_fk("paragraph_id", primary_key=True),
         _paragraph_fk("other_id", primary_key=True),
         sa.Column("shared_words", sa.Integer(), nullable=False),
+        sa.Column("other_shared_words", sa.Integer(), nullable=False),
         sa.Column("coverage", sa.Float(), nullable=False),
         sa.Column("other_coverage", sa.Float(), nullable=False),
         sa.Column("similarity", sa.Float(), nullable=False),
