@@ -1,28 +1,48 @@
 """What ingest derives from new paragraphs: their citations and their agreed-language pairs.
 
+Per paragraph, `derive` computes what needs only its own text (citations, fingerprints,
+n-grams); the ingest's parsing processes do that in parallel and the writer stores it with the
+paragraph. `analyse_pending` then finds the agreed-language pairs of every paragraph not yet
+analysed, which needs the whole archive.
+
 A paragraph is analysed once: `analysed_paragraph` marks it, and when ingest replaces a
-statement's paragraphs the marks, citations and reuse rows of the old ones are deleted with them
-(ON DELETE CASCADE). So each run touches only paragraphs that are new since the last run, and a
-database migrated from an older schema catches up on its next ingest. Batches commit one by
-one, after the text they derive from: an interrupted analysis resumes on the next run.
+statement's paragraphs the marks, citations, features and reuse rows of the old ones are
+deleted with them (ON DELETE CASCADE). So each run touches only paragraphs that are new since
+the last run, and a database migrated from an older schema catches up on its next ingest.
+Batches commit one by one, after the text they derive from: an interrupted analysis resumes
+on the next run.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.engine import Engine
 
 from app import reuse
-from app.citations import extract_citations
-from app.prepare import Progress
+from app.citations import Citation, extract_citations
+from app.progress import Progress
 
 log = logging.getLogger(__name__)
 
 BATCH = 20_000
 """Paragraphs analysed and committed together."""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What one paragraph's own text gives the analysis."""
+
+    citations: list[Citation]
+    features: reuse.Features
+
+
+def derive(text: str, plain: str) -> Derived:
+    """The citations of a paragraph (`text` as archived) and its reuse features (`plain`)."""
+    return Derived(extract_citations(text), reuse.Features.of(plain))
 
 
 @dataclass
@@ -34,39 +54,46 @@ class AnalysisReport:
 
 def pending_paragraphs(conn: Connection) -> list[int]:
     """Ids of paragraphs not yet analysed."""
-    return list(
-        conn.execute(
-            text(
-                "SELECT id FROM paragraph WHERE id NOT IN "
-                "(SELECT paragraph_id FROM analysed_paragraph) ORDER BY id"
-            )
-        ).scalars()
-    )
-
-
-def store_citations(conn: Connection, *, paragraph_ids: list[int]) -> int:
-    """Extract and store the citations of the given paragraphs; returns how many were stored."""
-    rows = []
-    for pid, _, body, _ in reuse.paragraph_rows(conn, paragraph_ids):
-        rows += [
-            {"p": pid, "kind": c.kind, "key": c.key, "label": c.label, "year": c.year}
-            for c in extract_citations(body)
-        ]
-    if rows:
-        conn.execute(
-            text(
-                "INSERT INTO citation (paragraph_id, kind, key, label, year) "
-                "VALUES (:p, :kind, :key, :label, :year)"
-            ),
-            rows,
+    return [
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT id FROM paragraph WHERE id NOT IN "
+            "(SELECT paragraph_id FROM analysed_paragraph) ORDER BY id"
         )
-    return len(rows)
+    ]
+
+
+def store_derived(conn: Connection, rows: Iterable[tuple[int, Derived]]) -> int:
+    """Store what was derived from paragraphs (by id): citations and features. Returns the
+    number of citations stored."""
+    rows = list(rows)
+    citations = [
+        (pid, c.kind, c.key, c.label, c.year) for pid, derived in rows for c in derived.citations
+    ]
+    if citations:
+        conn.exec_driver_sql(
+            "INSERT INTO citation (paragraph_id, kind, key, label, year) VALUES (?, ?, ?, ?, ?)",
+            citations,
+        )
+    reuse.store_features(conn, ((pid, derived.features) for pid, derived in rows))
+    return len(citations)
+
+
+def forget_derived(conn: Connection, ids: list[int]) -> None:
+    """Drop what was derived from paragraphs whose text changed since (a repair of extraction
+    damage); the analysis derives it again."""
+    if ids:
+        marks = ",".join(str(int(i)) for i in ids)
+        conn.exec_driver_sql(f"DELETE FROM citation WHERE paragraph_id IN ({marks})")
+        reuse.forget_features(conn, ids)
 
 
 def analyse(conn: Connection, paragraph_ids: list[int]) -> AnalysisReport:
-    """Citations and reuse of the given paragraphs, marked analysed, in the caller's
-    transaction."""
-    citations = store_citations(conn, paragraph_ids=paragraph_ids)
+    """Reuse pairs of the given paragraphs (deriving first what was not derived at ingest),
+    marked analysed, in the caller's transaction."""
+    missing = reuse.without_features(conn, paragraph_ids)
+    rows = reuse.paragraph_rows(conn, missing)
+    citations = store_derived(conn, ((pid, derive(body, plain)) for pid, _, body, plain in rows))
     pairs = reuse.update(conn, paragraph_ids=paragraph_ids)
     conn.exec_driver_sql(
         "INSERT INTO analysed_paragraph (paragraph_id) VALUES (?)", [(i,) for i in paragraph_ids]

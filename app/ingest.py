@@ -27,17 +27,17 @@ from typing import IO
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.analysis import analyse_pending
+from app.analysis import analyse_pending, forget_derived
 from app.models import Corrigendum
 from app.prepare import (
     Prepared,
     PreparedCorrigendum,
-    Progress,
     Spilled,
     find_statement_files,
     load_spilled,
     prepare_all,
 )
+from app.progress import Progress
 from app.repair import RARE, repair
 from app.report import FileOutcome, IngestReport
 from app.writer import Writer
@@ -62,6 +62,7 @@ def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
     )
     rare = [term for term, cnt in vocab.items() if cnt <= RARE and term.isalpha()]
     repairs = 0
+    repaired: list[int] = []
     seen: set[int] = set()
     for start in range(0, len(rare), 200):
         expression = " OR ".join(f'"{term}"' for term in rare[start : start + 200])
@@ -83,6 +84,9 @@ def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
                 conn.exec_driver_sql(
                     "UPDATE paragraph SET plain = ?, text = ? WHERE id = ?", (fixed, shown, rowid)
                 )
+                repaired.append(rowid)
+    # What the parsing processes derived from the damaged text is derived again, repaired.
+    forget_derived(conn, repaired)
     return repairs
 
 

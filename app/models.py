@@ -130,6 +130,25 @@ class ReuseHash(SQLModel, table=True):
     df: int
 
 
+class ParagraphGrams(SQLModel, table=True):
+    """A paragraph's n-gram hashes (app.reuse.Features.grams): its side of an exact comparison."""
+
+    __tablename__ = "paragraph_grams"
+
+    paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)
+    words: int
+    grams: bytes
+
+
+class PendingPrints(SQLModel, table=True):
+    """A new paragraph's fingerprints, waiting for the analysis to index them."""
+
+    __tablename__ = "pending_prints"
+
+    paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)
+    prints: bytes
+
+
 class Citation(SQLModel, table=True):
     """A document a paragraph cites: kind (resolution, prst, document, convention) and key."""
 

@@ -1,6 +1,7 @@
 """The first half of an ingest: find statement files, read and parse them on every core.
 
-Nothing here touches the database. Each file becomes a prepared statement or corrigendum, or
+Nothing here touches the database. Each file becomes a prepared statement (with what the
+analysis needs of each paragraph: its citations, fingerprints and n-grams) or corrigendum, or
 a failed outcome with the reason. On large runs the parsing processes write what they prepared
 to spill files, and hand back only where it lies and the date it sorts by: the writer then
 reads the statements back in date order, so memory stays flat whatever the number of files.
@@ -16,14 +17,16 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from app.analysis import Derived, derive
 from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, parse_document
+from app.progress import Progress
 from app.report import FileOutcome
 
 log = logging.getLogger(__name__)
@@ -37,9 +40,6 @@ PARSE_SECONDS = 10.0
 """No statement file may take longer than this to parse: a hostile file cannot hang a run."""
 PARALLEL_FROM = 64
 """Below this many files, parsing in worker processes costs more than it saves."""
-
-Progress = Callable[[str, int, int], None]
-"""Called with a stage name, how much of it is done, and its total."""
 
 
 def find_statement_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -84,6 +84,8 @@ class Prepared:
     digest: str
     raw_text: str
     parsed: ParsedStatement
+    derived: list[Derived]
+    """Per paragraph, in order: what the analysis needs of it (computed here, in parallel)."""
 
     @property
     def sort_key(self) -> tuple[dt.date, str]:
@@ -133,7 +135,8 @@ def _prepare(path: Path, metadata: dict[str, str] | None) -> Prepared | Prepared
         elif symbol:
             parsed.symbol = symbol
         digest.update(repr(sorted(metadata.items())).encode())
-    return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed)
+    derived = [derive(p.text, p.plain) for p in parsed.paragraphs]
+    return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed, derived)
 
 
 class ParseTimeout(ParseError):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+
+Progress = Callable[[str, int, int], None]
+"""Called with a stage name, how much of it is done, and its total."""
 
 
 def print_progress(stage: str, done: int, total: int) -> None:

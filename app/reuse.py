@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -74,56 +76,96 @@ def _word_hash(word: str) -> int:
     return value
 
 
-def fingerprints(tokens: Sequence[str]) -> set[int]:
-    """Winnowed shingle hashes of a word sequence: any shared run of MIN_RUN words shares one.
+def _shingle_hashes(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Every SHINGLE-word shingle's 64-bit hash, and the words' own hashes.
 
     Stable across processes and Python versions (they are stored): each word is hashed once
-    with BLAKE2b, and a shingle's hash is a polynomial of its words' hashes, as a signed 64-bit
-    integer for SQLite."""
+    with BLAKE2b, and a shingle's hash is a polynomial of its words' hashes modulo 2**64 (taken
+    once, at the end: the same value as reducing at every step, with fewer operations)."""
     w = [_word_hash(t) for t in tokens]
-    # The polynomial is taken modulo 2**64 once, at the end: the same value as reducing at
-    # every step, with fewer operations.
-    hashes = [
-        (((((a * _PRIME + b) * _PRIME + c) * _PRIME + d) * _PRIME + e) & _MASK) - (1 << 63)
+    shingles = [
+        ((((a * _PRIME + b) * _PRIME + c) * _PRIME + d) * _PRIME + e) & _MASK
         for a, b, c, d, e in zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)
     ]
-    if len(hashes) <= WINDOW:
-        return set(hashes)
-    return set(map(min, *(hashes[k:] for k in range(WINDOW))))
+    return shingles, w
+
+
+def _winnow(shingles: list[int]) -> set[int]:
+    """Of every WINDOW consecutive shingle hashes the smallest, as signed 64-bit integers."""
+    if len(shingles) > WINDOW:
+        shingles = list(map(min, *(shingles[k:] for k in range(WINDOW))))
+    return {h - (1 << 63) for h in shingles}
+
+
+def fingerprints(tokens: Sequence[str]) -> set[int]:
+    """Winnowed shingle hashes of a word sequence: any shared run of GUARANTEED_RUN words
+    shares one."""
+    return _winnow(_shingle_hashes(tokens)[0])
+
+
+_PRIME2 = _PRIME * _PRIME
+
+
+def _grams(shingles: list[int], w: list[int]) -> array[int]:
+    """Every MIN_RUN-word n-gram's hash (32 bits), in order: a shingle extended by two words."""
+    return array(
+        "I",
+        [
+            ((s * _PRIME2 + a * _PRIME + b) & _MASK) >> 32
+            for s, a, b in zip(shingles, w[SHINGLE:], w[SHINGLE + 1 :], strict=False)
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Features:
+    """What agreed-language detection needs of one paragraph, computed once from its text (by
+    the ingest's parsing processes) and stored: its fingerprints, and its n-grams for the exact
+    comparison with any candidate."""
+
+    words: int
+    prints: bytes
+    grams: bytes
+
+    @classmethod
+    def of(cls, plain: str) -> Features:
+        tokens = words(plain)
+        shingles, w = _shingle_hashes(tokens)
+        prints = array("q", sorted(_winnow(shingles)))
+        return cls(len(tokens), prints.tobytes(), _grams(shingles, w).tobytes())
 
 
 class Shingled:
-    """A paragraph's words cut into every MIN_RUN-word n-gram, ready for exact comparison."""
+    """A paragraph's MIN_RUN-word n-grams in order, ready for exact comparison."""
 
-    __slots__ = ("position", "repeated", "statement_pk", "words")
+    __slots__ = ("gram_set", "grams", "statement_pk", "words")
 
-    def __init__(self, tokens: Sequence[str], statement_pk: int = 0) -> None:
-        self.words = len(tokens)
+    def __init__(self, grams: array[int], statement_pk: int = 0) -> None:
+        self.grams = grams
+        self.gram_set = set(grams)
+        self.words = len(grams) + MIN_RUN - 1 if grams else 0
         self.statement_pk = statement_pk
-        grams = list(map(hash, zip(*(tokens[k:] for k in range(MIN_RUN)), strict=False)))
-        self.position = dict(zip(grams, range(len(grams)), strict=True))
-        """Where each n-gram starts (the last place, for one that occurs twice)."""
-        self.repeated: dict[int, int] | None = None
-        """For a paragraph repeating an n-gram: every place each n-gram starts, as bits."""
-        if len(self.position) < len(grams):
-            self.repeated = {}
-            for i, gram in enumerate(grams):
-                self.repeated[gram] = self.repeated.get(gram, 0) | (1 << i)
+
+    @classmethod
+    def of_words(cls, tokens: Sequence[str]) -> Shingled:
+        shingled = cls(_grams(*_shingle_hashes(tokens)))
+        shingled.words = len(tokens)
+        return shingled
+
+    @classmethod
+    def of_blob(cls, blob: bytes, words: int, statement_pk: int) -> Shingled:
+        shingled = cls(array("I", blob), statement_pk)
+        shingled.words = words
+        return shingled
 
     def covered_by(self, other: Shingled) -> int:
         """How many of these words lie in a run of at least MIN_RUN words that `other` also has."""
-        shared = self.position.keys() & other.position.keys()
+        shared = self.gram_set & other.gram_set
         if not shared:
             return 0
-        if self.repeated is None:
-            # Each n-gram starts at one place: the bits of the starts, added, are their union.
-            starts = sum(map((1).__lshift__, map(self.position.__getitem__, shared)))
-        else:
-            starts = 0
-            for gram in shared:
-                starts |= self.repeated[gram]
-        # Each shared n-gram covers the MIN_RUN (= 7) words from its start: spread every start
-        # bit over the 6 bits after it (1 + 2 + 3 shifts), then count the bits.
+        # A bit for each place a shared n-gram starts (distinct places: adding is OR-ing) ...
+        starts = sum(1 << i for i, gram in enumerate(self.grams) if gram in shared)
+        # ... spread over the MIN_RUN (= 7) words from it: 1 + 2 + 3 shifts, then counted.
         starts |= starts << 1
         starts |= starts << 2
         starts |= starts << 3
@@ -177,7 +219,7 @@ def compare(a: Shingled, b: Shingled) -> Overlap:
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> Overlap:
     """The exact shared-run measure between two word sequences."""
-    return compare(Shingled(a), Shingled(b))
+    return compare(Shingled.of_words(a), Shingled.of_words(b))
 
 
 def paragraph_rows(conn: Connection, ids: Iterable[int]) -> Iterator[tuple[int, int, str, str]]:
@@ -190,22 +232,71 @@ def paragraph_rows(conn: Connection, ids: Iterable[int]) -> Iterator[tuple[int, 
         )
 
 
-class _ShingledCache:
-    """Shingled paragraphs by id: a popular precedent is confirmed against many new paragraphs,
-    and is cut into n-grams once. Bounded: cleared when full."""
+def store_features(conn: Connection, rows: Iterable[tuple[int, Features]]) -> None:
+    """Store paragraphs' features: their n-grams for good, their fingerprints until `update`
+    has indexed them."""
+    rows = list(rows)
+    if not rows:
+        return
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO paragraph_grams (paragraph_id, words, grams) VALUES (?, ?, ?)",
+        [(pid, f.words, f.grams) for pid, f in rows],
+    )
+    conn.exec_driver_sql(
+        "INSERT OR REPLACE INTO pending_prints (paragraph_id, prints) VALUES (?, ?)",
+        [(pid, f.prints) for pid, f in rows],
+    )
 
-    def __init__(self, conn: Connection, size: int = 30_000) -> None:
+
+def forget_features(conn: Connection, ids: Iterable[int]) -> None:
+    """Drop stored features of paragraphs whose text changed after they were computed."""
+    marks = ",".join(str(int(i)) for i in ids)
+    conn.exec_driver_sql(f"DELETE FROM paragraph_grams WHERE paragraph_id IN ({marks})")
+    conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
+
+
+def without_features(conn: Connection, ids: Iterable[int]) -> list[int]:
+    """Those of the given paragraphs whose features are not stored."""
+    wanted = sorted(set(ids))
+    missing = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join(str(int(i)) for i in chunk)
+        have = {
+            row[0]
+            for row in conn.exec_driver_sql(
+                f"SELECT paragraph_id FROM paragraph_grams WHERE paragraph_id IN ({marks})"
+            )
+        }
+        missing += [i for i in chunk if i not in have]
+    return missing
+
+
+class _ShingledCache:
+    """Stored n-grams of paragraphs by id, least recently used dropped first: a popular
+    precedent is confirmed against many new paragraphs."""
+
+    def __init__(self, conn: Connection, size: int = 100_000) -> None:
         self.conn = conn
         self.size = size
-        self.items: dict[int, Shingled] = {}
+        self.items: OrderedDict[int, Shingled] = OrderedDict()
 
     def load(self, ids: Iterable[int]) -> dict[int, Shingled]:
-        missing = [i for i in ids if i not in self.items]
-        if len(self.items) + len(missing) > self.size:
-            self.items.clear()
-            missing = list(ids)
-        for pid, spk, _, plain in paragraph_rows(self.conn, missing):
-            self.items[pid] = Shingled(words(plain), spk)
+        """The given paragraphs, shingled (those of the last call stay available too)."""
+        wanted = set(ids)
+        for pid in wanted & self.items.keys():
+            self.items.move_to_end(pid)
+        missing = sorted(wanted - self.items.keys())
+        for start in range(0, len(missing), 500):
+            marks = ",".join(str(int(i)) for i in missing[start : start + 500])
+            for pid, spk, count, blob in self.conn.exec_driver_sql(
+                "SELECT g.paragraph_id, p.statement_pk, g.words, g.grams FROM paragraph_grams g "
+                f"JOIN paragraph p ON p.id = g.paragraph_id WHERE g.paragraph_id IN ({marks})"
+            ):
+                self.items[pid] = Shingled.of_blob(blob, count, spk)
+        excess = len(self.items) - max(self.size, len(wanted))
+        for _ in range(excess):
+            self.items.popitem(last=False)
         return self.items
 
 
@@ -247,8 +338,9 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 5000) -> int:
-    """Index the given (new) paragraphs and store their reuse pairs with every other paragraph.
+def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000) -> int:
+    """Index the given (new) paragraphs, whose features are stored, and store their reuse pairs
+    with every other paragraph.
 
     Runs on the caller's connection and transaction, `batch` paragraphs at a time in id order,
     so memory stays flat whatever the corpus size; returns the number of pairs stored.
@@ -259,15 +351,19 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 5000)
     conn.exec_driver_sql("CREATE TEMP TABLE reuse_new (hash INTEGER, paragraph_id INTEGER)")
     stored = 0
     for chunk in _batches(ids, batch):
+        marks = ",".join(str(int(i)) for i in chunk)
         conn.exec_driver_sql("DELETE FROM temp.reuse_new")
-        conn.exec_driver_sql(
-            "INSERT INTO temp.reuse_new (hash, paragraph_id) VALUES (?, ?)",
-            [
-                (h, pid)
-                for pid, _, _, plain in paragraph_rows(conn, chunk)
-                for h in fingerprints(words(plain))
-            ],
-        )
+        prints = [
+            (h, pid)
+            for pid, blob in conn.exec_driver_sql(
+                f"SELECT paragraph_id, prints FROM pending_prints WHERE paragraph_id IN ({marks})"
+            )
+            for h in array("q", blob)
+        ]
+        if prints:
+            conn.exec_driver_sql(
+                "INSERT INTO temp.reuse_new (hash, paragraph_id) VALUES (?, ?)", prints
+            )
         conn.exec_driver_sql(COUNT_SQL)
         conn.exec_driver_sql(POSTINGS_SQL, {"max_df": MAX_DF})
         candidates = conn.exec_driver_sql(CANDIDATES_SQL, {"max_df": MAX_DF, "k": MAX_CANDIDATES})
@@ -286,5 +382,6 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 5000)
             rows.append((a, b, m.a_shared, m.b_shared, m.a_coverage, m.b_coverage, m.similarity))
         if rows:
             conn.exec_driver_sql(INSERT_SQL, rows)
+        conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")
     return stored

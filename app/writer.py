@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from app.analysis import Derived, store_derived
 from app.furniture import looks_official
 from app.ids import derived_id, symbol_to_id
 from app.models import Alias, Paragraph, Source, Statement
-from app.parser import ParsedStatement
 from app.prepare import Prepared
 from app.report import FileOutcome
 from app.textutil import fold
@@ -83,6 +83,7 @@ class Writer:
         self.pending_statements: list[dict[str, object]] = []
         self.pending_sources: list[dict[str, object]] = []
         self.pending_paragraphs: list[dict[str, object]] = []
+        self.pending_derived: list[tuple[int, Derived]] = []
 
     def id_of_inverse(self) -> Iterator[tuple[str, int]]:
         for pk, sid in self.id_of.items():
@@ -159,8 +160,8 @@ class Writer:
         )
         self.sources[item.key] = _SourceRow(0, pk, item.digest, preferred)
 
-    def _queue_paragraphs(self, pk: int, parsed: ParsedStatement) -> None:
-        for p in parsed.paragraphs:
+    def _queue_paragraphs(self, pk: int, item: Prepared) -> None:
+        for p, derived in zip(item.parsed.paragraphs, item.derived, strict=True):
             self.pending_paragraphs.append(
                 {
                     "id": self.next_paragraph,
@@ -170,6 +171,7 @@ class Writer:
                     "plain": p.plain,
                 }
             )
+            self.pending_derived.append((self.next_paragraph, derived))
             self.next_paragraph += 1
         if len(self.pending_paragraphs) >= self.BATCH_PARAGRAPHS:
             self.flush()
@@ -191,7 +193,9 @@ class Writer:
                 "WHERE id >= ?",
                 (first,),
             )
+            store_derived(conn, self.pending_derived)
             self.pending_paragraphs = []
+            self.pending_derived = []
 
     def _adopt_symbol(self, pk: int, symbol: str | None) -> None:
         """Give a statement its symbol's id once the symbol is known; the old id becomes an alias,
@@ -270,7 +274,7 @@ class Writer:
         self._remember(pk, sid, item.parsed.symbol, item.parsed.meeting_number)
         self.taken[sid] = pk
         self._queue_source(pk, item, preferred=True, note=None)
-        self._queue_paragraphs(pk, item.parsed)
+        self._queue_paragraphs(pk, item)
         return self._outcome(item, "added", pk)
 
     def _official(self, pk: int) -> bool:
@@ -304,6 +308,6 @@ class Writer:
         self._adopt_symbol(pk, item.parsed.symbol)
         conn = self.session.connection()
         conn.exec_driver_sql("DELETE FROM paragraph WHERE statement_pk = ?", (pk,))
-        self._queue_paragraphs(pk, item.parsed)
+        self._queue_paragraphs(pk, item)
         self.flush()
         return self._outcome(item, "updated", pk, reason)

@@ -1,4 +1,4 @@
-"""bounded agreed-language index: fingerprint counts, pairs stored once, a fresh analysis
+"""bounded agreed-language index: fingerprint counts, pairs stored once, stored n-grams
 
 Revision ID: 0008
 Revises: 0005
@@ -46,6 +46,20 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_paragraph_reuse_other_id", "paragraph_reuse", ["other_id"])
+    # What the analysis needs of each paragraph, computed once from its text by the ingest's
+    # parsing processes: its n-grams (kept, to confirm it as another paragraph's candidate) and
+    # its fingerprints (kept until indexed).
+    op.create_table(
+        "paragraph_grams",
+        _paragraph_fk("paragraph_id", primary_key=True),
+        sa.Column("words", sa.Integer(), nullable=False),
+        sa.Column("grams", sa.LargeBinary(), nullable=False),
+    )
+    op.create_table(
+        "pending_prints",
+        _paragraph_fk("paragraph_id", primary_key=True),
+        sa.Column("prints", sa.LargeBinary(), nullable=False),
+    )
 
 
 def _paragraph_fk(name: str, primary_key: bool = False) -> sa.Column:
@@ -59,6 +73,8 @@ def _paragraph_fk(name: str, primary_key: bool = False) -> sa.Column:
 
 
 def downgrade() -> None:
+    op.drop_table("pending_prints")
+    op.drop_table("paragraph_grams")
     op.drop_table("reuse_hash")
     op.execute("DELETE FROM reuse_fingerprint")
     op.execute("DELETE FROM paragraph_reuse")
