@@ -101,12 +101,38 @@ def analyse(conn: Connection, paragraph_ids: list[int]) -> AnalysisReport:
     return AnalysisReport(len(paragraph_ids), citations, pairs)
 
 
+DERIVED_TABLES = (
+    "paragraph_reuse",
+    "reuse_fingerprint",
+    "reuse_hash",
+    "paragraph_grams",
+    "pending_prints",
+    "citation",
+    "analysed_paragraph",
+)
+
+
+def _check_scheme(conn: Connection) -> None:
+    """Start the analysis over if the stored hashes were computed another way (another
+    Python, or other parameters): values from two schemes must never be compared."""
+    stored = conn.exec_driver_sql("SELECT scheme FROM analysis_scheme").scalar()
+    if stored == reuse.SCHEME:
+        return
+    if stored is not None:
+        log.warning("the agreed-language index was built another way; analysing everything again")
+        for table in DERIVED_TABLES:
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+    conn.exec_driver_sql("DELETE FROM analysis_scheme")
+    conn.exec_driver_sql("INSERT INTO analysis_scheme (scheme) VALUES (?)", (reuse.SCHEME,))
+
+
 def analyse_pending(
     engine: Engine, *, batch: int = BATCH, progress: Progress | None = None
 ) -> AnalysisReport:
     """Analyse every paragraph not yet analysed, oldest id first, committing each batch: an
     interrupted run keeps what it finished, and the next one resumes where it stopped."""
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        _check_scheme(conn)
         ids = pending_paragraphs(conn)
     total = AnalysisReport(0, 0, 0)
     for start in range(0, len(ids), batch):

@@ -54,8 +54,6 @@ MAX_DF = 100
 MAX_CANDIDATES = 20
 
 WORD_RE = re.compile(r"\w+")
-_MASK = (1 << 64) - 1
-_PRIME = 0x100000001B3  # the FNV-1 64-bit prime, as the multiplier of a polynomial hash
 _word_hashes: dict[str, int] = {}
 
 
@@ -70,51 +68,53 @@ def _word_hash(word: str) -> int:
     value = _word_hashes.get(word)
     if value is None:
         digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
-        value = _word_hashes[word] = int.from_bytes(digest, "big")
+        value = _word_hashes[word] = int.from_bytes(digest, "big", signed=True)
         if len(_word_hashes) > 500_000:  # a vocabulary, not a leak: start afresh
             _word_hashes.clear()
     return value
 
 
-def _shingle_hashes(tokens: Sequence[str]) -> tuple[list[int], list[int]]:
-    """Every SHINGLE-word shingle's 64-bit hash, and the words' own hashes.
+def _word_hash_list(tokens: Sequence[str]) -> list[int]:
+    hashes = list(map(_word_hashes.get, tokens))
+    if None in hashes:
+        hashes = [_word_hash(t) for t in tokens]
+    return hashes  # type: ignore[return-value]
 
-    Stable across processes and Python versions (they are stored): each word is hashed once
-    with BLAKE2b, and a shingle's hash is a polynomial of its words' hashes modulo 2**64 (taken
-    once, at the end: the same value as reducing at every step, with fewer operations)."""
-    w = [_word_hash(t) for t in tokens]
-    shingles = [
-        ((((a * _PRIME + b) * _PRIME + c) * _PRIME + d) * _PRIME + e) & _MASK
-        for a, b, c, d, e in zip(w, w[1:], w[2:], w[3:], w[4:], strict=False)
-    ]
-    return shingles, w
+
+def _ngram_hashes(w: list[int], n: int) -> list[int]:
+    """The hash of every run of `n` consecutive word hashes, in order.
+
+    Each word is hashed with BLAKE2b; a run's hash is Python's hash of the tuple of its words'
+    hashes, computed in C. Integer and tuple hashing involve no per-process randomisation, so
+    the values are the same in every process; `SCHEME` lets a database notice if another Python
+    computes them differently."""
+    return list(map(hash, zip(*(w[k:] for k in range(n)), strict=False)))
 
 
 def _winnow(shingles: list[int]) -> set[int]:
-    """Of every WINDOW consecutive shingle hashes the smallest, as signed 64-bit integers."""
+    """Of every WINDOW consecutive shingle hashes the smallest."""
     if len(shingles) > WINDOW:
-        shingles = list(map(min, *(shingles[k:] for k in range(WINDOW))))
-    return {h - (1 << 63) for h in shingles}
+        return set(map(min, *(shingles[k:] for k in range(WINDOW))))
+    return set(shingles)
 
 
 def fingerprints(tokens: Sequence[str]) -> set[int]:
     """Winnowed shingle hashes of a word sequence: any shared run of GUARANTEED_RUN words
     shares one."""
-    return _winnow(_shingle_hashes(tokens)[0])
+    return _winnow(_ngram_hashes(_word_hash_list(tokens), SHINGLE))
 
 
-_PRIME2 = _PRIME * _PRIME
+def _grams(w: list[int]) -> array[int]:
+    """Every MIN_RUN-word n-gram's hash, in order, truncated to 32 bits (a false match between
+    two paragraphs' few dozen n-grams is then a one-in-a-million event)."""
+    return array("I", [h & 0xFFFFFFFF for h in _ngram_hashes(w, MIN_RUN)])
 
 
-def _grams(shingles: list[int], w: list[int]) -> array[int]:
-    """Every MIN_RUN-word n-gram's hash (32 bits), in order: a shingle extended by two words."""
-    return array(
-        "I",
-        [
-            ((s * _PRIME2 + a * _PRIME + b) & _MASK) >> 32
-            for s, a, b in zip(shingles, w[SHINGLE:], w[SHINGLE + 1 :], strict=False)
-        ],
-    )
+SCHEME = f"{SHINGLE}/{WINDOW}/{MIN_RUN}:" + ",".join(
+    str(h) for h in sorted(fingerprints(words("The Security Council reaffirms its commitment")))
+)
+"""How this Python computes stored hashes: if a database was analysed under another scheme,
+its fingerprints and n-grams cannot be compared with new ones, and the analysis starts over."""
 
 
 @dataclass(frozen=True)
@@ -130,9 +130,9 @@ class Features:
     @classmethod
     def of(cls, plain: str) -> Features:
         tokens = words(plain)
-        shingles, w = _shingle_hashes(tokens)
-        prints = array("q", sorted(_winnow(shingles)))
-        return cls(len(tokens), prints.tobytes(), _grams(shingles, w).tobytes())
+        w = _word_hash_list(tokens)
+        prints = array("q", sorted(_winnow(_ngram_hashes(w, SHINGLE))))
+        return cls(len(tokens), prints.tobytes(), _grams(w).tobytes())
 
 
 class Shingled:
@@ -148,7 +148,7 @@ class Shingled:
 
     @classmethod
     def of_words(cls, tokens: Sequence[str]) -> Shingled:
-        shingled = cls(_grams(*_shingle_hashes(tokens)))
+        shingled = cls(_grams(_word_hash_list(tokens)))
         shingled.words = len(tokens)
         return shingled
 

@@ -211,3 +211,21 @@ def test_work_per_paragraph_is_bounded_for_language_used_everywhere(
     ingest(engine, [tmp_path])
     later = {(c, d) for a, b, c, d in pairs(engine) if a == "meeting-5009" and b == 1}
     assert later == set()
+
+
+def test_an_index_built_another_way_is_rebuilt_not_compared(
+    seeded_db: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored hashes from another hashing scheme (another Python, other parameters) are never
+    compared with new ones: the analysis starts over and finds the same pairs."""
+    from app import analysis, reuse
+
+    before = pairs(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE analysis_scheme SET scheme = 'another python'")
+        conn.exec_driver_sql("UPDATE paragraph_grams SET grams = zeroblob(length(grams))")
+    report = analysis.analyse_pending(engine)
+    assert report.paragraphs == 28
+    assert pairs(engine) == before
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT scheme FROM analysis_scheme").scalar() == reuse.SCHEME

@@ -55,6 +55,12 @@ def upgrade() -> None:
         sa.Column("words", sa.Integer(), nullable=False),
         sa.Column("grams", sa.LargeBinary(), nullable=False),
     )
+    # How the stored hashes were computed (app.reuse.SCHEME): a Python that computes them
+    # differently starts the analysis over rather than compare unlike values.
+    op.create_table(
+        "analysis_scheme",
+        sa.Column("scheme", sa.String(), primary_key=True),
+    )
     op.create_table(
         "pending_prints",
         _paragraph_fk("paragraph_id", primary_key=True),
@@ -73,6 +79,7 @@ def _paragraph_fk(name: str, primary_key: bool = False) -> sa.Column:
 
 
 def downgrade() -> None:
+    op.drop_table("analysis_scheme")
     op.drop_table("pending_prints")
     op.drop_table("paragraph_grams")
     op.drop_table("reuse_hash")
