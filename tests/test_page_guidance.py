@@ -67,3 +67,20 @@ def test_a_search_page_past_the_last_one_says_so(client: TestClient) -> None:
 def test_search_help_examples_are_true(client: TestClient) -> None:
     text = client.get("/search/help").text
     assert "organs" not in text  # "organi*" cannot find "organs"
+
+
+def test_the_footer_api_link_leads_to_a_page_that_works_offline(client: TestClient) -> None:
+    home = parse(client.get("/").text)
+    footer = home.select(tag="footer")[0]
+    api = next(a.attrs["href"] for a in footer.select(tag="a") if a.text == "API")
+    assert api == "/about#api"  # /docs needs Swagger UI from a CDN; this page needs nothing
+    about = parse(client.get("/about").text)
+    assert about.by_id("api") is not None
+    examples = [
+        a.attrs["href"] for a in about.select(tag="a") if a.attrs["href"].startswith("/api/")
+    ]
+    assert len(examples) >= 3
+    for href in examples:
+        r = client.get(href)
+        assert r.status_code == 200, href
+        assert r.headers["content-type"].startswith("application/json"), href
