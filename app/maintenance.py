@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,3 +101,28 @@ def backup(source: Path, target: Path) -> int:
         src.close()
     partial.rename(target)
     return int(pages)
+
+
+def snapshot(source: Path, folder: Path) -> Path:
+    """A consistent, self-contained copy of the archive for download: made with the online
+    backup (so it includes what still sits in the WAL), once per version of the database
+    files, and reused until an ingest changes them. Older snapshots are removed."""
+    stamps = []
+    for path in (source, Path(f"{source}-wal")):
+        if path.exists():
+            info = path.stat()
+            stamps.append(f"{path.name}:{info.st_mtime_ns}:{info.st_size}")
+    version = hashlib.blake2b("|".join(stamps).encode(), digest_size=8).hexdigest()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"archive-{version}.sqlite"
+    if target.exists():
+        return target
+    # Two requests may build the same snapshot: each writes its own file, the rename is atomic.
+    building = folder / f"archive-{version}.sqlite.{os.getpid()}.{id(stamps)}"
+    building.unlink(missing_ok=True)
+    backup(source, building)
+    building.replace(target)
+    for old in folder.glob("archive-*.sqlite"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target

@@ -156,6 +156,31 @@ def test_feed_and_bulk_data(client: TestClient, seeded_db: Path, tmp_path: Path)
     assert 'href="/data/statements.jsonl"' in about and 'href="/data/archive.sqlite"' in about
 
 
+def test_the_sqlite_download_holds_what_was_committed_after_the_app_started(
+    client: TestClient, seeded_db: Path, tmp_path: Path
+) -> None:
+    """The download is a snapshot of the archive as it is, WAL included: rows an ingest or a
+    catalogue import committed while the app serves are in it."""
+    from app.catalogue import import_catalogue
+    from app.db import make_engine
+
+    first = client.get("/data/archive.sqlite").content
+    catalogue = tmp_path / "catalogue.csv"
+    catalogue.write_text("symbol,year,date,topic\nS/PRST/2019/1,2019,2019-01-10,Somalia\n")
+    writer = make_engine(seeded_db)
+    with writer.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")  # keep the rows in the WAL
+    import_catalogue(writer, catalogue)
+    download = tmp_path / "after.sqlite"
+    download.write_bytes(client.get("/data/archive.sqlite").content)
+    writer.dispose()
+    conn = sqlite3.connect(download)
+    assert conn.execute("SELECT symbol FROM catalogueentry").fetchall() == [("S/PRST/2019/1",)]
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    assert download.read_bytes() != first
+
+
 def test_pages_carry_etags_and_answer_304(client: TestClient) -> None:
     r = client.get("/statements/S-PRST-2012-16")
     assert r.headers["cache-control"].startswith("public")

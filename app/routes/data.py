@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingRes
 
 from app import crud
 from app.deps import SessionDep
+from app.maintenance import snapshot
 from app.templating import templates
 
 router = APIRouter()
@@ -72,6 +74,8 @@ def jsonl(session: SessionDep) -> StreamingResponse:
 
 @router.get("/data/archive.sqlite")
 def sqlite_file(request: Request) -> FileResponse:
-    """The SQLite database itself (read it with any SQLite client)."""
+    """The SQLite database itself (read it with any SQLite client): a consistent snapshot of
+    the archive as it is now, never the live file (which may lack what is still in its WAL)."""
     path: Path = request.app.state.db_path
-    return FileResponse(path, media_type="application/vnd.sqlite3", filename="prst-archive.sqlite")
+    copy = snapshot(path, Path(tempfile.gettempdir()) / "prst-archive-snapshots")
+    return FileResponse(copy, media_type="application/vnd.sqlite3", filename="prst-archive.sqlite")
