@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint typecheck pytest load-test bench clean
+.PHONY: run test lint typecheck pytest load-test bench bench-large clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,19 @@ load-test: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python bench/load_test.py
 
-## make bench: ingest benchmark at a quick size (SIZES=1000,10000,100000 for the large ones)
-SIZES ?= 1000
-bench: $(STAMP)
+## make bench: the whole benchmark suite (ingest, search, pages) at the quick size;
+## make bench-large: at 1k, 10k and 100k statements (about 1.5 million paragraphs; hours)
+BENCH_DEPS := $(VENV)/.bench-installed
+$(BENCH_DEPS): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	$(BIN)/python bench/bench_ingest.py --sizes $(SIZES)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	touch $(BENCH_DEPS)
+
+bench: $(BENCH_DEPS)
+	$(BIN)/python bench/run.py
+
+bench-large: $(BENCH_DEPS)
+	$(BIN)/python bench/run.py --large
 
 clean:
 	rm -rf $(VENV) archive.db archive.db-wal archive.db-shm .pytest_cache .mypy_cache .ruff_cache

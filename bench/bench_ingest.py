@@ -113,24 +113,25 @@ def run_ingest(corpus: Path, db: Path) -> IngestFigures:
     )
 
 
-def print_table(rows: list[IngestFigures]) -> None:
-    print(
+def format_table(rows: list[IngestFigures]) -> str:
+    lines = [
         f"{'statements':>10} {'paragraphs':>11} {'seconds':>8} {'files/s':>8} {'paras/s':>8} "
         f"{'text s':>7} {'text p/s':>9} {'analysis s':>10} {'anal. p/s':>9} "
         f"{'peak MB':>8} {'db MB':>7}"
-    )
+    ]
     for r in rows:
-        print(
+        lines.append(
             f"{r.statements:>10,} {r.paragraphs:>11,} {r.seconds:>8.1f} {r.files_per_s:>8,.0f} "
             f"{r.paragraphs_per_s:>8,.0f} {r.write_seconds:>7.1f} {r.text_paragraphs_per_s:>9,.0f} "
             f"{r.analysis_seconds:>10.1f} {r.analysis_paragraphs_per_s:>9,.0f} "
             f"{r.peak_rss_mb:>8.0f} {r.db_mb:>7.0f}"
         )
-    print(
+    lines.append(
         "seconds: `archive ingest` end to end in a fresh process on a fresh database; text: "
         "parse, write and index (one transaction); analysis: citations and agreed language; "
         "peak MB: the largest process of the run (peak RSS)."
     )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -143,7 +144,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = corpus_for(size, args.out)
         rows.append(run_ingest(corpus, args.out / f"ingest-{size}.db"))
-    print_table(rows)
+    print(format_table(rows))
 
 
 if __name__ == "__main__":
