@@ -136,13 +136,13 @@ class Features:
 
 
 class Shingled:
-    """A paragraph's MIN_RUN-word n-grams in order, ready for exact comparison."""
+    """A paragraph's MIN_RUN-word n-grams in order, ready for exact comparison (compact: many
+    are kept in memory at once)."""
 
-    __slots__ = ("gram_set", "grams", "statement_pk", "words")
+    __slots__ = ("grams", "statement_pk", "words")
 
     def __init__(self, grams: array[int], statement_pk: int = 0) -> None:
         self.grams = grams
-        self.gram_set = set(grams)
         self.words = len(grams) + MIN_RUN - 1 if grams else 0
         self.statement_pk = statement_pk
 
@@ -158,14 +158,20 @@ class Shingled:
         shingled.words = words
         return shingled
 
-    def covered_by(self, other: Shingled) -> int:
-        """How many of these words lie in a run of at least MIN_RUN words that `other` also has."""
-        shared = self.gram_set & other.gram_set
+    def covered(self, shared: set[int]) -> int:
+        """How many of these words lie in a run of at least MIN_RUN words made of `shared`
+        n-grams."""
         if not shared:
             return 0
-        # A bit for each place a shared n-gram starts (distinct places: adding is OR-ing) ...
-        starts = sum(1 << i for i, gram in enumerate(self.grams) if gram in shared)
-        # ... spread over the MIN_RUN (= 7) words from it: 1 + 2 + 3 shifts, then counted.
+        grams = self.grams.tolist()
+        place = dict(zip(grams, range(len(grams)), strict=True))
+        if len(place) == len(grams):
+            # A bit for each place a shared n-gram starts, found in C (distinct places, so
+            # adding is OR-ing) ...
+            starts = sum(map((1).__lshift__, map(place.__getitem__, shared)))
+        else:  # an n-gram occurs twice: every place counts
+            starts = sum(1 << i for i, gram in enumerate(grams) if gram in shared)
+        # ... each spread over the MIN_RUN (= 7) words from it: 1 + 2 + 3 shifts, then counted.
         starts |= starts << 1
         starts |= starts << 2
         starts |= starts << 3
@@ -214,7 +220,8 @@ class Overlap:
 
 def compare(a: Shingled, b: Shingled) -> Overlap:
     """The exact shared-run measure between two shingled paragraphs."""
-    return Overlap(a.covered_by(b), b.covered_by(a), a.words, b.words)
+    shared = set(a.grams).intersection(b.grams)
+    return Overlap(a.covered(shared), b.covered(shared), a.words, b.words)
 
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> Overlap:

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -229,3 +231,27 @@ def test_an_index_built_another_way_is_rebuilt_not_compared(
     assert pairs(engine) == before
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT scheme FROM analysis_scheme").scalar() == reuse.SCHEME
+
+
+def _covered_naively(a: list[str], b: list[str]) -> int:
+    """Words of a in a run of at least MIN_RUN words that b also has, the slow obvious way."""
+    from app.reuse import MIN_RUN
+
+    runs = {tuple(b[i : i + MIN_RUN]) for i in range(len(b) - MIN_RUN + 1)}
+    covered: set[int] = set()
+    for i in range(len(a) - MIN_RUN + 1):
+        if tuple(a[i : i + MIN_RUN]) in runs:
+            covered.update(range(i, i + MIN_RUN))
+    return len(covered)
+
+
+@given(
+    st.lists(st.sampled_from("abcd"), max_size=40),
+    st.lists(st.sampled_from("abcd"), max_size=40),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_exact_measure_agrees_with_the_obvious_one(a: list[str], b: list[str]) -> None:
+    """Repeated words and n-grams included (a four-letter vocabulary repeats a lot)."""
+    measure = overlap(a, b)
+    assert measure.a_shared == _covered_naively(a, b)
+    assert measure.b_shared == _covered_naively(b, a)
