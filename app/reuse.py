@@ -10,10 +10,10 @@ Two steps, so the work grows with the number of paragraphs and not with the numb
    paragraphs at least one common fingerprint, while keeping only about 2/(WINDOW+1) of the
    shingles.
    `reuse_hash` counts how many paragraphs hold each fingerprint; `reuse_fingerprint` lists
-   them, but only while a fingerprint is held by at most `MAX_DF` paragraphs. One held more
-   often is formula, not evidence of a particular precedent ("The Security Council calls on all
-   Member States to ..."): like passim's max-df it proposes no candidates, and its list stops
-   growing. So every lookup reads at most `MAX_DF` rows per fingerprint.
+   the first `MAX_DF` of them only. A fingerprint held more often is formula, not evidence of a
+   particular precedent ("The Security Council calls on all Member States to ..."): like
+   passim's max-df it proposes no candidates to later paragraphs, and its list stops growing.
+   So every lookup reads at most `MAX_DF` rows per fingerprint.
 2. **Confirmation** with an exact measure over the two word sequences: on each side, the words
    lying in a run of at least `MIN_RUN` words that the other paragraph also contains (every
    MIN_RUN-gram compared, so reordered or merged sentences count too). A pair is stored when
@@ -30,10 +30,12 @@ statements); rows of deleted paragraphs go with them (ON DELETE CASCADE).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -307,18 +309,27 @@ class _ShingledCache:
         return self.items
 
 
-# The batch's fingerprints, counted into reuse_hash; listed in reuse_fingerprint while common
-# enough to be evidence. Candidates: for each new paragraph, the paragraphs of other statements
-# sharing such fingerprints, the MAX_CANDIDATES sharing most (oldest first among equals).
+# A batch's fingerprints are listed in reuse_fingerprint for the first MAX_DF paragraphs (in
+# id order) holding each, then counted in reuse_hash. Candidates of a new paragraph: the earlier
+# paragraphs listed under the fingerprints it is itself listed under, the MAX_CANDIDATES
+# sharing most (the oldest first among equals). Each pair is thus proposed once, from its later
+# paragraph, and the result does not depend on how paragraphs are batched. (The count is read
+# by a scalar subquery: SQLite 3.40 mis-evaluates a LEFT JOIN on a window subquery filtered on
+# its window column.)
+POSTINGS_SQL = """
+    INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id)
+    SELECT hash, paragraph_id FROM (
+        SELECT n.hash, n.paragraph_id,
+               coalesce((SELECT h.df FROM reuse_hash h WHERE h.hash = n.hash), 0)
+               + row_number() OVER (PARTITION BY n.hash ORDER BY n.paragraph_id) AS place
+        FROM temp.reuse_new n
+    )
+    WHERE place <= :max_df
+"""
 COUNT_SQL = """
     INSERT INTO reuse_hash (hash, df)
     SELECT hash, count(*) FROM temp.reuse_new WHERE true GROUP BY hash
     ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df
-"""
-POSTINGS_SQL = """
-    INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id)
-    SELECT n.hash, n.paragraph_id FROM temp.reuse_new n
-    JOIN reuse_hash h ON h.hash = n.hash WHERE h.df <= :max_df
 """
 CANDIDATES_SQL = """
     SELECT a, b FROM (
@@ -326,8 +337,9 @@ CANDIDATES_SQL = """
         FROM (
             SELECT n.paragraph_id AS a, f.paragraph_id AS b, count(*) AS shared
             FROM temp.reuse_new n
-            JOIN reuse_hash h ON h.hash = n.hash AND h.df <= :max_df
-            JOIN reuse_fingerprint f ON f.hash = n.hash AND f.paragraph_id != n.paragraph_id
+            JOIN reuse_fingerprint listed
+                ON listed.hash = n.hash AND listed.paragraph_id = n.paragraph_id
+            JOIN reuse_fingerprint f ON f.hash = n.hash AND f.paragraph_id < n.paragraph_id
             GROUP BY n.paragraph_id, f.paragraph_id
         )
     )
@@ -340,9 +352,53 @@ INSERT_SQL = """
 """
 
 
+Row = tuple[int, int, int, int, float, float, float]
+"""A pair as stored: paragraph_id, other_id, shared words on each side, coverages, similarity."""
+
+PARALLEL_FROM = 4000
+"""From this many paragraphs, candidates are confirmed in worker processes while the main
+process looks up the next batch's candidates; below, the processes cost more than they save."""
+
+
+def confirm(pairs: Iterable[tuple[int, int]], shingled: Mapping[int, Shingled]) -> list[Row]:
+    """The candidate pairs (a < b, of different statements) that are agreed language."""
+    rows = []
+    for a, b in pairs:
+        m = compare(shingled[a], shingled[b])
+        if m.is_reuse:
+            rows.append((a, b, m.a_shared, m.b_shared, m.a_coverage, m.b_coverage, m.similarity))
+    return rows
+
+
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _candidates(conn: Connection, chunk: list[int], cache: _ShingledCache) -> list[tuple[int, int]]:
+    """Index a batch of new paragraphs' fingerprints and return its candidate pairs (a < b,
+    paragraphs of different statements), shingled in `cache`."""
+    marks = ",".join(str(int(i)) for i in chunk)
+    conn.exec_driver_sql("DELETE FROM temp.reuse_new")
+    prints = [
+        (h, pid)
+        for pid, blob in conn.exec_driver_sql(
+            f"SELECT paragraph_id, prints FROM pending_prints WHERE paragraph_id IN ({marks})"
+        )
+        for h in array("q", blob)
+    ]
+    if prints:
+        conn.exec_driver_sql(
+            "INSERT INTO temp.reuse_new (hash, paragraph_id) VALUES (?, ?)", prints
+        )
+    conn.exec_driver_sql(POSTINGS_SQL, {"max_df": MAX_DF})
+    conn.exec_driver_sql(COUNT_SQL)
+    conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
+    found = conn.exec_driver_sql(CANDIDATES_SQL, {"k": MAX_CANDIDATES})
+    pairs = [(b, a) for a, b in found]  # stored with the lower id first
+    shingled = cache.load({p for pair in pairs for p in pair})
+    # A statement repeating itself is not precedent.
+    return sorted((a, b) for a, b in pairs if shingled[a].statement_pk != shingled[b].statement_pk)
 
 
 def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000) -> int:
@@ -350,45 +406,41 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     with every other paragraph.
 
     Runs on the caller's connection and transaction, `batch` paragraphs at a time in id order,
-    so memory stays flat whatever the corpus size; returns the number of pairs stored.
+    so memory stays flat whatever the corpus size; returns the number of pairs stored. On
+    large runs, worker processes confirm one batch's candidates while this process looks up
+    the next batch's (which needs only the fingerprints, already indexed).
     """
     ids = sorted(set(paragraph_ids))
     cache = _ShingledCache(conn)
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")
     conn.exec_driver_sql("CREATE TEMP TABLE reuse_new (hash INTEGER, paragraph_id INTEGER)")
+    workers = min(os.cpu_count() or 1, 8)
+    pool = ProcessPoolExecutor(workers) if len(ids) >= PARALLEL_FROM and workers > 1 else None
+    in_flight: list[Future[list[Row]]] = []
     stored = 0
-    for chunk in _batches(ids, batch):
-        marks = ",".join(str(int(i)) for i in chunk)
-        conn.exec_driver_sql("DELETE FROM temp.reuse_new")
-        prints = [
-            (h, pid)
-            for pid, blob in conn.exec_driver_sql(
-                f"SELECT paragraph_id, prints FROM pending_prints WHERE paragraph_id IN ({marks})"
-            )
-            for h in array("q", blob)
-        ]
-        if prints:
-            conn.exec_driver_sql(
-                "INSERT INTO temp.reuse_new (hash, paragraph_id) VALUES (?, ?)", prints
-            )
-        conn.exec_driver_sql(COUNT_SQL)
-        conn.exec_driver_sql(POSTINGS_SQL, {"max_df": MAX_DF})
-        candidates = conn.exec_driver_sql(CANDIDATES_SQL, {"max_df": MAX_DF, "k": MAX_CANDIDATES})
-        # A pair of two paragraphs of this batch is proposed from both sides; keep it once.
-        pairs = {(min(a, b), max(a, b)) for a, b in candidates}
-        shingled = cache.load({p for pair in pairs for p in pair})
-        rows = []
-        for a, b in sorted(pairs):
-            x, y = shingled[a], shingled[b]
-            if x.statement_pk == y.statement_pk:
-                continue  # a statement repeating itself is not precedent
-            m = compare(x, y)
-            if not m.is_reuse:
-                continue
-            stored += 1
-            rows.append((a, b, m.a_shared, m.b_shared, m.a_coverage, m.b_coverage, m.similarity))
+
+    def store(rows: list[Row]) -> None:
+        nonlocal stored
         if rows:
             conn.exec_driver_sql(INSERT_SQL, rows)
-        conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
+            stored += len(rows)
+
+    try:
+        for chunk in _batches(ids, batch):
+            pairs = _candidates(conn, chunk, cache)
+            if pool is None:
+                store(confirm(pairs, cache.items))
+                continue
+            for future in in_flight:
+                store(future.result())
+            in_flight = []
+            for part in (pairs[i::workers] for i in range(workers)):
+                needed = {p: cache.items[p] for pair in part for p in pair}
+                in_flight.append(pool.submit(confirm, part, needed))
+        for future in in_flight:
+            store(future.result())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")
     return stored

@@ -201,7 +201,7 @@ def test_work_per_paragraph_is_bounded_for_language_used_everywhere(
         ).scalar_one()
         counted = conn.exec_driver_sql("SELECT max(df) FROM reuse_hash").scalar_one()
     assert longest <= 8 and counted == 6
-    # Three more uses in one run bring the count to 9, past MAX_DF: it proposes nothing.
+    # Three more uses in one run: the ninth is past MAX_DF, and its formula proposes nothing.
     for n in (7, 8, 9):
         (tmp_path / f"s{n}.txt").write_text(
             (tmp_path / "s1.txt")
@@ -255,3 +255,33 @@ def test_the_exact_measure_agrees_with_the_obvious_one(a: list[str], b: list[str
     measure = overlap(a, b)
     assert measure.a_shared == _covered_naively(a, b)
     assert measure.b_shared == _covered_naively(b, a)
+
+
+def test_worker_processes_find_the_same_pairs(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large runs confirm candidates in worker processes, a batch behind the candidate lookup:
+    the pairs are exactly those of the single-process run."""
+    from app import reuse
+    from app.db import make_engine, migrate
+    from bench.generate_corpus import generate
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, 60, seed=5)
+    ingest(engine, [corpus, SEEDS_DIR])
+    serial = pairs(engine)
+    assert len(serial) > 100
+
+    update = reuse.update
+    monkeypatch.setattr(reuse, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(
+        reuse,
+        "update",
+        lambda conn, *, paragraph_ids: update(conn, paragraph_ids=paragraph_ids, batch=50),
+    )
+    other_db = tmp_path / "parallel.db"
+    migrate(other_db)
+    other = make_engine(other_db)
+    ingest(other, [corpus, SEEDS_DIR])
+    assert pairs(other) == serial
+    other.dispose()
