@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.crud import corrigenda_of, statement_by_symbol
 from app.ingest import IngestReport, ingest
@@ -240,3 +240,28 @@ def test_lettered_items_belong_to_their_paragraph(
         quoted_items = client.get("/api/statements/S-PRST-1996-13").json()
     assert quoted_items["paragraph_count"] == 5
     assert "\n(a) Meetings will be held" in quoted_items["paragraphs"][2]["text"]
+
+
+def test_numbered_points_dash_bullets_and_unquoted_paragraphs(
+    corpus_report: IngestReport, engine: Engine
+) -> None:
+    def paragraphs(symbol: str) -> list[str]:
+        with Session(engine) as session:
+            s = statement_by_symbol(session, symbol=symbol)
+            assert s is not None
+            query = select(Paragraph).where(Paragraph.statement_pk == s.pk)
+            rows = session.exec(query.order_by(col(Paragraph.number))).all()
+        assert [p.number for p in rows] == list(range(1, len(rows) + 1))
+        return [p.text for p in rows]
+
+    numbered = paragraphs("S/PRST/1996/37")
+    assert [p[:3] for p in numbered[1:]] == ["2. ", "3. ", "4. ", "5. ", "6. "]
+    assert "states the following: 1. Operational demining" in numbered[0]
+    bullets = paragraphs("S/PRST/2010/2")[5].split("\n")
+    assert len(bullets) == 10 and all(b.startswith("– ") for b in bullets[1:])
+    unquoted = paragraphs("S/PRST/2002/2")
+    assert "dialogue in respective countries. It expresses its strong support" in unquoted[6]
+    with Session(engine) as session:
+        annexed = statement_by_symbol(session, symbol="S/PRST/2002/9")
+    assert annexed is not None
+    assert (annexed.footnotes or "").startswith("Annex\nJoint Statement\nThe Secretary-General")
