@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from app.furniture import is_furniture, is_trailer, strip_glued_furniture
+from app.repair import GLUED, restore_line_end_hyphens
 from app.textutil import CLOSE_QUOTES, OPEN_QUOTES
 
 PAGE_BREAK = "\f"
@@ -34,6 +35,8 @@ COUNCIL_SUBJECTS = ("The Security Council", "The Council", "The members of the S
 SENTENCE_END = ".:;!?" + CLOSE_QUOTES + "’)"
 SHORT = 0.8
 """A line shorter than this share of a full line is visibly short: a paragraph's last."""
+PAGE_WIDTH = 100
+"""Text with full lines longer than this was not wrapped to a printed page's width."""
 
 
 @dataclass
@@ -64,12 +67,16 @@ def remove_furniture(body: list[Line]) -> list[Line]:
     return out
 
 
-def _line_width(content: list[Line]) -> int:
-    """The width of a full line of the statement's text: the length that one line in ten
-    reaches. Not the longest line: pdftotext glues the two halves of a hyphenated word
-    across a line end, so a few lines run far beyond the page's width."""
-    lengths = sorted(len(line.text) for line in content)
+def _line_width(lengths: list[int]) -> int:
+    """The width of a full line of the statement's text (`lengths`: its lines' lengths,
+    sorted): the length that one line in ten reaches. Not the longest line: pdftotext glues
+    the two halves of a hyphenated word across a line end, so a few lines run far beyond the
+    page's width."""
     return lengths[(len(lengths) - 1) * 9 // 10]
+
+
+def texts(lines: list[Line]) -> list[str]:
+    return [line.text for line in lines]
 
 
 def _starts_paragraph(text: str, previous: str | None, width: int) -> bool:
@@ -107,6 +114,19 @@ def _opens_paragraph_unquoted(text: str, previous: str | None, width: int) -> bo
     return len(previous) < SHORT * width or text.startswith(COUNCIL_SUBJECTS)
 
 
+def _restore_hyphens(body: list[Line], width: int) -> list[Line]:
+    """Printed pages (page edges, lines of a page's width): the hyphens pdftotext dropped
+    where it glued two lines together put back."""
+    before = texts(body)
+    restored = restore_line_end_hyphens(before, width)
+    if restored is before:
+        return body
+    return [
+        line if text is line.text else Line(line.number, text)
+        for line, text in zip(body, restored, strict=True)
+    ]
+
+
 def _is_item(text: str, previous: str | None) -> bool:
     """A lettered item "(a) ..." or a dash bullet "– ..." after a line that ends a clause."""
     if previous is None:
@@ -127,7 +147,10 @@ def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
     # Statements in the quoted style open their first paragraph with a quotation mark; a
     # wrapped line that happens to start with a quoted title does not make a file quoted.
     quoted = content[0].text[0] in OPEN_QUOTES
-    width = _line_width(content)
+    lengths = sorted(len(line.text) for line in content)
+    width = _line_width(lengths)
+    if lengths[-1] > GLUED * width and width <= PAGE_WIDTH and PAGE_BREAK in texts(body):
+        body = _restore_hyphens(body, width)
     groups: list[list[str]] = []
     footnotes: list[list[str]] = []
     in_footnote = False
@@ -216,7 +239,7 @@ def annex(body: list[Line]) -> str | None:
             rest.append(line)
     if not rest:
         return None
-    width = _line_width(rest)
+    width = _line_width(sorted(len(line.text) for line in rest))
     heading = [body[start].text]
     while rest and len(rest[0].text) < width / 2 and rest[0].text[-1] not in ".:;,":
         heading.append(rest.pop(0).text)

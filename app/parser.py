@@ -6,12 +6,14 @@ The parser knows nothing of storage or HTTP. It works in three passes:
    spaces and mark page breaks;
 2. the header (symbol, distribution date, original language, title) and the
    introductory sentence ("At the 9497th meeting ... on behalf of the Council:");
-3. the body, split into the statement's own paragraphs: in quoted statements a
-   paragraph opens with an opening quotation mark, and everything up to the next
-   one belongs to it, so blank lines left by a page break inside a sentence are
-   joined rather than starting a new paragraph.
+3. the body, split into the statement's own paragraphs (`app/paragraphs.py`): in
+   quoted statements a paragraph opens with an opening quotation mark, and everything
+   up to the next one belongs to it, so blank lines left by a page break inside a
+   sentence are joined rather than starting a new paragraph.
 
-Nothing is corrected: the words are archived as they stand.
+Nothing is corrected: the words are archived as they stand. The one exception is an
+artefact of PDF extraction that the statement itself vouches for, a hyphen dropped where
+pdftotext glued two lines together (`app/repair.py`); the source file keeps it as it was.
 """
 
 from __future__ import annotations
