@@ -75,7 +75,7 @@ def _line_width(lengths: list[int]) -> int:
     return lengths[(len(lengths) - 1) * 9 // 10]
 
 
-def texts(lines: list[Line]) -> list[str]:
+def _texts(lines: list[Line]) -> list[str]:
     return [line.text for line in lines]
 
 
@@ -117,7 +117,7 @@ def _opens_paragraph_unquoted(text: str, previous: str | None, width: int) -> bo
 def _restore_hyphens(body: list[Line], width: int) -> list[Line]:
     """Printed pages (page edges, lines of a page's width): the hyphens pdftotext dropped
     where it glued two lines together put back."""
-    before = texts(body)
+    before = _texts(body)
     restored = restore_line_end_hyphens(before, width)
     if restored is before:
         return body
@@ -149,7 +149,7 @@ def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
     quoted = content[0].text[0] in OPEN_QUOTES
     lengths = sorted(len(line.text) for line in content)
     width = _line_width(lengths)
-    if lengths[-1] > GLUED * width and width <= PAGE_WIDTH and PAGE_BREAK in texts(body):
+    if lengths[-1] > GLUED * width and width <= PAGE_WIDTH and PAGE_BREAK in _texts(body):
         body = _restore_hyphens(body, width)
     groups: list[list[str]] = []
     footnotes: list[list[str]] = []

@@ -51,6 +51,9 @@ LOOKS = 30
 """How many occurrences of a piece inside other words to look through for one on its own."""
 GLUED = 1.1
 """A line this many times longer than a full line is two lines that pdftotext glued together."""
+MOST_GLUED = 50
+"""A statement has a few glued lines; a text with this many is not pages of a statement, and
+looking for their seams would cost too much."""
 SEAM_REACH = 0.7
 """A glued line's first part was a full line: its seam lies between this share of a full
 line and the longest line of the page (a line that ends with a hyphen is never a short one)."""
@@ -135,6 +138,8 @@ def restore_line_end_hyphens(lines: list[str], width: int) -> list[str]:
     lengths = sorted(map(len, lines))
     if not lengths or lengths[-1] <= limit:
         return lines
+    if len(lengths) >= MOST_GLUED and lengths[-MOST_GLUED] > limit:
+        return lines  # too many glued lines for pages of a statement
     widest = max(lengths[bisect_right(lengths, limit) - 1], width)
     words = _StatementWords(lines)
     return [

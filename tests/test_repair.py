@@ -164,3 +164,12 @@ def test_a_seam_nobody_vouches_for_is_left_as_extracted(line: str) -> None:
 def test_lines_of_a_web_page_are_not_glued_lines() -> None:
     lines = ["A whole paragraph on one line " * 8, "Another paragraph " * 12]
     assert restore_line_end_hyphens(lines, 250) is lines
+
+
+def test_text_with_dozens_of_overlong_lines_is_not_pages_of_a_statement() -> None:
+    glued = (
+        "The Council takes note with appreciation of the report of the SecretaryGeneral of "
+        "30 June and of the recommendations contained in it, and requests"
+    )
+    lines = page(glued) * 60
+    assert restore_line_end_hyphens(lines, 78) is lines
