@@ -11,7 +11,7 @@ Two kinds of damage, two kinds of evidence:
   "Council’s", never words between spaces). A piece that is a word of its own must be longer
   than two letters, so "a n", "it s" or "in formal" are never joined. Two capitalised words
   run together ("SecretaryGeneral") get their hyphen back when the run-together form is rare.
-- **Lost hyphens at a line end** ("genderbased", "longterm", "suicideattacks"): where a line
+- **Lost hyphens at a line end** ("genderbased", "longterm", "mineclearance"): where a line
   ended with a hyphen, pdftotext drops it and glues the next line on, so the line runs far
   beyond the page's width. `restore_line_end_hyphens` finds the word at that seam, within the
   reach of the page's width, and puts the hyphen back when the statement's own words vouch for
@@ -96,11 +96,12 @@ def repair(text: str, vocab: Counter[str]) -> tuple[str, int]:
     return text, repairs
 
 
-def _fragment(piece: str, vocab: Counter[str]) -> bool:
-    """Whether a piece is not a word of its own: a bare lower-case letter other than "a", two
-    letters the archive seldom uses, or a longer word it has seen at most RARE times."""
+def _fragment(piece: str, vocab: Counter[str], *, bare: bool) -> bool:
+    """Whether a piece is not a word of its own: a lower-case letter other than "a" standing
+    bare between spaces (not the "s" of "Council’s"), two letters the archive seldom uses, or
+    a longer word it has seen at most RARE times."""
     if len(piece) == 1:
-        return piece.islower() and piece != "a"
+        return bare and piece.islower() and piece != "a"
     if len(piece) == 2:
         return vocab[piece.lower()] < SHORT_WORD
     return vocab[piece.lower()] <= RARE
@@ -115,7 +116,8 @@ def _joins(left: str, right: str, vocab: Counter[str]) -> bool:
     a_word, b_word = a.group(0), b.group(0)
     if not b_word[0].islower() or vocab[(a_word + b_word).lower()] < COMMON:
         return False
-    a_fragment, b_fragment = _fragment(a_word, vocab), _fragment(b_word, vocab)
+    a_fragment = _fragment(a_word, vocab, bare=a.start() == 0)
+    b_fragment = _fragment(b_word, vocab, bare=not any(c.isalnum() for c in right[b.end() :]))
     if not (a_fragment or b_fragment):
         return False
     # A piece that is a word of its own is joined only when it is longer than two letters:
@@ -252,14 +254,6 @@ def _find_seam(line: str, low: int, high: int, words: _StatementWords) -> int | 
                 return None
     if not used_only_here:
         return None
-    start, token, cuts = used_only_here[0]
-    for cut in cuts:  # the longest second piece first
-        tail = token[cut:]
-        if len(tail) < 3 or not tail.islower():
-            continue
-        if words.used(tail):
-            return start + cut
-    return None
     start, token, cuts = used_only_here[0]
     for cut in cuts:  # the longest second piece first
         tail = token[cut:]
