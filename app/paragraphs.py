@@ -27,6 +27,8 @@ ITEM_RE = re.compile(r"^[\"“]?\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
 INLINE_ITEM_RE = re.compile(r"(;\s+(?:and|or))\s+(?=\((?:[a-z]{1,2}|[ivx]{1,5})\)\s)")
 # A dash bullet: "– undertakes to ...;" (en dash, em dash, hyphen or bullet, then a space).
 DASH_ITEM_RE = re.compile(r"^[\"“]?[–—•-]\s+\S")
+ITEM_STARTS = '"“(–—•-'
+"""The characters an item's line can open with: most lines cannot be items at all."""
 # A point the statement numbers itself: "1. Operational demining should be ..."
 NUMBERED_RE = re.compile(r"^[\"“]?(\d{1,2})\.\s+\S")
 ANNEX_RE = re.compile(r"^(?:Annex|ANNEX)(?:\s+[IVX\d]+)?$")
@@ -173,7 +175,7 @@ def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
             footnotes[-1].append(text)
             continue
         in_footnote = False
-        if groups and _is_item(text, previous):
+        if groups and text[0] in ITEM_STARTS and _is_item(text, previous):
             # Items belong to their paragraph (permalinks p5-a, p5-b...; p5-1, p5-2...).
             groups[-1].append("\n" + text.lstrip(OPEN_QUOTES))
         elif not groups:
