@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 
 FURNITURE_PATTERNS = (
-    r"^-*\d{2}-\d{4,6}\s*(?:\([A-Z]\))?(?:\s+\d{6})?\s*$",  # job number: 12-31999 (E) 250412
+    # job number: 12-31999 (E) 250412; a reissued document's has an asterisk: 10-60352* (E)
+    r"^-*\d{2}-\d{4,6}\*?\s*(?:\([A-Z]\))?(?:\s+\d{6})?\s*$",
     r"^\d{6}$",  # date code printed under the job number: 070194
     r"^\*\s?\d{6,8}\s?\*$",  # barcode: *1231999*
+    r"^\*$",  # the asterisks of a barcode printed one character to a line
     r"^\d{1,3}$",  # page number: 2
     r"^Page\s+\d+$",  # 'Page 2' of the 1990s running header
     r"^(?:English|ENGLISH)$",  # language line of the running header
     r"^/\s?\.\.\.$",  # continuation mark: /...
-    r"^[-_`]{3,}$",  # end marks and rules
+    r"^[-_`]{3,}$|^[-—–]{2,}$",  # end marks and rules: -----, —–
     r"^S/PRST/\d{4}/\d+\*?$",  # the symbol repeated at the top of each page
     r"^S/\d{4,6}\*?$",  # the same for older S/nnnnn symbols
 )
@@ -26,11 +28,13 @@ FURNITURE_PATTERNS = (
 FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in FURNITURE_PATTERNS))
 LONGEST_FURNITURE = 40
 """Furniture lines are short (rules and end marks aside): longer lines are text."""
+END_MARK_CHARS = "-_`—–"
 # Furniture that pdftotext glued to the end of a line of text: a page number after the last
-# word of a page ("...action.2/3") or a job number ("...with troop 15-23130 (E)").
+# word of a page ("...action.2/3") or a job number, after a space or not ("...with troop
+# 15-23130 (E)", "...encourages troop01-23427 (E) 310101", "...Council.’” 10-43220* (E)").
 GLUED_RES = [
     re.compile(r"(?<=[.;:,”\"’)])\s*[1-9]/[1-9]$"),
-    re.compile(r"(?<=\S)\s+\d{2}-\d{5}\s*\([A-Z]\)(?:\s+\d{6})?$"),
+    re.compile(r"(?<=\S)\s*(?<!\d)\d{2}-\d{5}\*?\s*\([A-Z]\)(?:\s+\d{6})?$"),
 ]
 # Web pages (UNISPAL) end with a metadata block that is not part of the statement.
 TRAILER_RE = re.compile(r"^(?:Document symbol|Document Type|Publication Date):", re.IGNORECASE)
@@ -48,7 +52,7 @@ def _page_of(text: str) -> bool:
 def is_furniture(line: str) -> bool:
     text = line.strip()
     if len(text) > LONGEST_FURNITURE:
-        return not text.strip("-_`")  # a long rule or end mark
+        return not text.strip(END_MARK_CHARS)  # a long rule or end mark
     return _page_of(text) or FURNITURE_RE.match(text) is not None
 
 

@@ -6,12 +6,14 @@ The parser knows nothing of storage or HTTP. It works in three passes:
    spaces and mark page breaks;
 2. the header (symbol, distribution date, original language, title) and the
    introductory sentence ("At the 9497th meeting ... on behalf of the Council:");
-3. the body, split into the statement's own paragraphs: in quoted statements a
-   paragraph opens with an opening quotation mark, and everything up to the next
-   one belongs to it, so blank lines left by a page break inside a sentence are
-   joined rather than starting a new paragraph.
+3. the body, split into the statement's own paragraphs (`app/paragraphs.py`): in
+   quoted statements a paragraph opens with an opening quotation mark, and everything
+   up to the next one belongs to it, so blank lines left by a page break inside a
+   sentence are joined rather than starting a new paragraph.
 
-Nothing is corrected: the words are archived as they stand.
+Nothing is corrected: the words are archived as they stand. The one exception is an
+artefact of PDF extraction that the statement itself vouches for, a hyphen dropped where
+pdftotext glued two lines together (`app/repair.py`); the source file keeps it as it was.
 """
 
 from __future__ import annotations
@@ -20,14 +22,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from app.furniture import is_furniture, is_trailer, strip_glued_furniture
-from app.textutil import (
-    CLOSE_QUOTES,
-    OPEN_QUOTES,
-    parse_date,
-    strip_emphasis,
-    unmarkdown_inline,
+from app.paragraphs import (
+    PAGE_BREAK,
+    Line,
+    annex,
+    join_lines,
+    remove_furniture,
+    split_paragraphs,
 )
+from app.textutil import parse_date, strip_emphasis, unmarkdown_inline
 
 # S/PRST/2010/12 (a reissue prints S/PRST/2010/12*), older statements S/20554, and
 # corrigenda S/PRST/2000/27/Corr.1.
@@ -35,7 +38,6 @@ SYMBOL_RE = re.compile(
     r"(?<![\w/])(S/PRST/\d{4}/\d+|S/\d{4,6})(?:/(Corr\.\s?\d+))?(?![\w/])\*?", re.IGNORECASE
 )
 TRAILER_SYMBOL_RE = re.compile(r"^Document symbol:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
-FOOTNOTE_RE = re.compile(r"^([*†‡§]|\d{1,2}\))\s+\S")
 RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|`{3,})\s*$")
 HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
 TITLE_RE = re.compile(
@@ -60,12 +62,6 @@ AGENDA_RE = re.compile(
 )
 ORIGINAL_RE = re.compile(r"\bOriginal:\s*([A-Za-z]+)", re.IGNORECASE)
 DISTR_RE = re.compile(r"^Distr\.?:?\s*(?:General|GENERAL|Limited|LIMITED)?\s*$", re.IGNORECASE)
-PAGE_BREAK = "\f"
-# A lettered or numbered item of a paragraph's list: (a) ... (l), (i) ... (x), with or
-# without its own opening quotation mark.
-ITEM_RE = re.compile(r"^[\"“]?\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
-INLINE_ITEM_RE = re.compile(r"(;\s+(?:and|or))\s+(?=\((?:[a-z]{1,2}|[ivx]{1,5})\)\s)")
-ANNEX_RE = re.compile(r"^(?:Annex|ANNEX)(?:\s+[IVX\d]+)?$")
 DATE_LINE_RE = re.compile(r"\d{1,2}\s+[A-Za-z]+\s+\d{4}")
 
 
@@ -120,13 +116,6 @@ class ParsedCorrigendum:
     text: str
 
 
-@dataclass
-class Line:
-    number: int
-    """1-based line number in the source file, for error messages."""
-    text: str
-
-
 def decode(raw: bytes) -> str:
     """Decode a statement file's bytes: UTF-8 (with or without BOM) and no NUL bytes."""
     if b"\x00" in raw:
@@ -161,12 +150,6 @@ def clean_lines(text: str) -> list[Line]:
             line = HEADING_RE.sub("", line)
         out.append(Line(number, unmarkdown_inline(line).strip()))
     return out
-
-
-def _join(lines: list[str]) -> str:
-    """Lines joined with single spaces; a line break is kept only where an item starts."""
-    pieces = " ".join(lines).split("\n")
-    return "\n".join(" ".join(piece.split()) for piece in pieces).strip()
 
 
 def _find_intro(lines: list[Line]) -> tuple[int, int] | None:
@@ -223,147 +206,34 @@ def _header(lines: list[Line]) -> Header:
     return Header(symbol, distribution_date, original_language, title, corrects)
 
 
-def _starts_paragraph(text: str, previous: str | None, width: int) -> bool:
-    """A line opening with a quotation mark starts a paragraph unless it continues a sentence:
-    the line before ends a sentence, or is visibly short (a paragraph whose full stop is
-    missing). A single quotation mark after a colon opens a quoted passage of its own."""
-    if not text:
-        return False
-    if text[0] == "‘":
-        return previous is not None and previous.endswith(":")
-    if text[0] not in OPEN_QUOTES:
-        return False
-    if previous is None:
-        return True
-    if previous[-1] in ".:;!?" + CLOSE_QUOTES + "’)":
-        return True
-    return text[1:2].isupper() and len(previous) < 0.8 * width
-
-
-def remove_furniture(body: list[Line]) -> list[Line]:
-    """The body without page furniture and without a web page's trailing metadata block.
-
-    A dropped line leaves a blank, so a paragraph broken across pages joins up again."""
-    out: list[Line] = []
-    for line in body:
-        if is_trailer(line.text) or ANNEX_RE.match(line.text):
-            break
-        if line.text != PAGE_BREAK and is_furniture(line.text):
-            out.append(Line(line.number, ""))
-            continue
-        out.append(Line(line.number, strip_glued_furniture(line.text)))
-    return out
-
-
-def _opens_paragraph_unquoted(text: str, previous: str | None, width: int) -> bool:
-    """In statements printed without quotation marks, a paragraph starts after a line that ends
-    a sentence and is visibly short (justified text fills the line), or with the Council as
-    subject."""
-    if previous is None:
-        return True
-    if previous[-1] not in ".:;" or not text[:1].isupper():
-        return False
-    return len(previous) < 0.8 * width or text.startswith(("The Security Council", "The Council"))
-
-
-def split_paragraphs(body: list[Line]) -> tuple[list[str], list[str]]:
-    """The statement's paragraphs, each with its lines joined and its opening quote removed,
-    and its footnotes (lines opening with *, †... placed among the paragraphs)."""
-    body = remove_furniture(body)
-    content = [line for line in body if line.text and line.text != PAGE_BREAK]
-    if not content:
-        return [], []
-    # Statements in the quoted style open their first paragraph with a quotation mark; a
-    # wrapped line that happens to start with a quoted title does not make a file quoted.
-    quoted = content[0].text[0] in OPEN_QUOTES
-    width = max(len(line.text) for line in content)
-    groups: list[list[str]] = []
-    footnotes: list[list[str]] = []
-    in_footnote = False
-    previous: str | None = None
-    blank_before = True
-    for line in body:
-        text = line.text
-        if text in ("", PAGE_BREAK):
-            blank_before = True
-            in_footnote = False
-            continue
-        if FOOTNOTE_RE.match(text) and previous is not None:
-            footnotes.append([text])
-            in_footnote = True
-            continue
-        if in_footnote and not (quoted and _starts_paragraph(text, previous, width)):
-            footnotes[-1].append(text)
-            continue
-        in_footnote = False
-        if groups and previous is not None and previous[-1] in ":;." and ITEM_RE.match(text):
-            # Lettered items belong to their paragraph (permalinks p5-a, p5-b...).
-            groups[-1].append("\n" + text.lstrip(OPEN_QUOTES))
-            previous = text
-            blank_before = False
-            continue
-        if quoted:
-            new = _starts_paragraph(text, previous, width) or not groups
-        elif blank_before and previous is not None and previous[-1] in ".:;":
-            new = True
-        else:
-            new = not groups or _opens_paragraph_unquoted(text, previous, width)
-        if new:
-            groups.append([text])
-        else:
-            groups[-1].append(text)
-        previous = text
-        blank_before = False
-    paragraphs = []
-    for group in groups:
-        text = _join(group)
-        if "\n(" in text:
-            # "...; and (d) accelerating": the last item often starts mid-line.
-            text = INLINE_ITEM_RE.sub(r"\1\n", text)
-        if quoted and text[:1] in OPEN_QUOTES:
-            text = text[1:].lstrip()
-        paragraphs.append(text)
-    if quoted and paragraphs and paragraphs[-1][-1:] in CLOSE_QUOTES:
-        paragraphs[-1] = paragraphs[-1][:-1].rstrip()
-    notes = [_join(note).rstrip('”"').rstrip() for note in footnotes]
-    return [p for p in paragraphs if p], notes
-
-
-def _annex(body: list[Line]) -> str | None:
-    """An annex printed after the statement (not the Council's statement itself), as text."""
-    for i, line in enumerate(body):
-        if ANNEX_RE.match(line.text):
-            rest = [x.text for x in body[i:] if x.text and x.text != PAGE_BREAK]
-            kept = [t for t in rest if not is_furniture(t) and not is_trailer(t)]
-            return _join(kept) if len(kept) > 1 else None
-    return None
-
-
 def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStatement:
     """Parse a statement's text (`lines`: its `clean_lines`, when the caller has them);
     raises ParseError with a reason a person can act on."""
     lines = lines if lines is not None else clean_lines(text)
     found = _find_intro(lines)
     if found is None:
+        if all(line.text in ("", PAGE_BREAK) for line in lines):
+            raise ParseError(
+                "the file is empty" + (" (only blank lines and spaces)" if text else "")
+            )
         raise ParseError(
             "no introductory sentence found (expected a line such as 'At the 9497th meeting of "
             "the Security Council, held on ...' ending with ':')"
         )
     intro_start, body_start = found
     header = _header(lines[:intro_start])
-    intro = _join([line.text for line in lines[intro_start:body_start]])
+    intro = join_lines([line.text for line in lines[intro_start:body_start]])
 
     meeting_number = meeting_date = None
     if m := MEETING_RE.search(intro):
         meeting_number = int(m.group(1))
         meeting_date = parse_date(m.group(2))
     agenda = AGENDA_RE.search(intro)
-    agenda_item = _join([agenda.group("item")]) if agenda else None
+    agenda_item = join_lines([agenda.group("item")]) if agenda else None
 
     paragraphs, footnotes = split_paragraphs(lines[body_start:])
-    annex = _annex(lines[body_start:])
-    if annex:
-        footnotes.append(annex)
+    if appended := annex(lines[body_start:]):
+        footnotes.append(appended)
     if not paragraphs:
         raise ParseError(
             "the statement has no paragraphs after its introductory sentence",
@@ -412,6 +282,6 @@ def parse_document(text: str) -> ParsedStatement | ParsedCorrigendum:
         if not body:
             raise ParseError(f"corrigendum {header.symbol} has no text")
         return ParsedCorrigendum(
-            header.symbol, header.corrects, header.distribution_date, _join(body)
+            header.symbol, header.corrects, header.distribution_date, join_lines(body)
         )
     return parse_statement(text, lines)

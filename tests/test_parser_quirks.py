@@ -102,6 +102,8 @@ def test_symbol_printed_in_the_text_is_read() -> None:
     ("text", "reason"),
     [
         (HEADER, "no paragraphs"),
+        ("", "the file is empty"),
+        (" \n\n\f\n  \n", r"the file is empty \(only blank lines and spaces\)"),
         ("Just some text.\n\nNothing like a statement.", "no introductory sentence"),
         (
             "At the 100th meeting of the Security Council, the President said on behalf "
