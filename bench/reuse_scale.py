@@ -4,8 +4,9 @@ The corpus imitates negotiated texts: statements of 12 paragraphs, each paragrap
 built from the seeds' vocabulary; about a third of the sentences re-agree (copy, sometimes with
 one word changed) a sentence of an earlier paragraph, and every paragraph opens with a formula
 ("The Security Council ..."). Each size runs in its own process on a fresh database, so peak RSS
-is that size's own. Timed: `reuse.update` over every paragraph (a full rebuild), then the
-incremental cost of one more statement.
+is that size's own. Timed: `analysis.analyse` over every paragraph (deriving each paragraph's
+fingerprints and n-grams in this one process, then candidates, confirmation and storage: a full
+rebuild), then the incremental cost of one more statement.
 
     .venv/bin/python bench/reuse_scale.py              # 10k, 30k, 100k paragraphs
     .venv/bin/python bench/reuse_scale.py 10000 300000
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from app import reuse
+from app import analysis
 from app.config import SEEDS_DIR
 from app.db import make_engine, migrate
 
@@ -120,12 +121,12 @@ def run_one(size: int) -> str:
         before = rss_mb()
         with engine.begin() as conn:
             started = time.perf_counter()
-            pairs = reuse.update(conn, paragraph_ids=bulk)
+            pairs = analysis.analyse(conn, bulk).reuse_pairs
             seconds = time.perf_counter() - started
         peak = rss_mb()
         with engine.begin() as conn:
             started = time.perf_counter()
-            reuse.update(conn, paragraph_ids=extra)
+            analysis.analyse(conn, extra)
             incremental = time.perf_counter() - started
             fps = conn.execute(text("SELECT count(*) FROM reuse_fingerprint")).scalar_one()
         engine.dispose()
@@ -154,8 +155,9 @@ def main(argv: list[str]) -> int:
             return result.returncode
         print(result.stdout.strip(), flush=True)
     print(
-        "seconds: full reuse.update over every paragraph (fingerprints, candidate join, exact"
-        " confirmation, storing pairs); +12 ms: one more 12-paragraph statement afterwards;"
+        "seconds: full analysis of every paragraph (features derived in one process, candidate"
+        " join, exact confirmation, storing pairs); +12 ms: one more 12-paragraph statement"
+        " afterwards;"
         " peakRSS: process peak in MB (+RSS: growth during the run)."
     )
     return 0
