@@ -27,6 +27,7 @@ from typing import IO
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from app import reuse
 from app.analysis import analyse_pending, forget_derived
 from app.models import Corrigendum
 from app.prepare import (
@@ -38,7 +39,7 @@ from app.prepare import (
     prepare_all,
 )
 from app.progress import Progress
-from app.repair import RARE, repair
+from app.repair import may_be_fragment, repair
 from app.report import FileOutcome, IngestReport
 from app.writer import Writer
 
@@ -47,12 +48,14 @@ __all__ = ["FileOutcome", "IngestReport", "ingest"]
 log = logging.getLogger(__name__)
 
 
-def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
+def repair_new_paragraphs(session: Session, *, since_id: int, suspects: Iterable[int] = ()) -> int:
     """Repair extraction damage in the paragraphs written by this run, in the text shown and
     the text searched; the source file stays as it was, viewable beside the statement.
 
-    Only paragraphs holding a word the archive has seen at most twice can be damaged, so
-    those are found through the index and checked against the whole archive's vocabulary."""
+    Only paragraphs holding a piece of a split word can be damaged: a word the archive has seen
+    at most twice or a short one it seldom uses (found through the index), or a bare letter
+    (the `suspects`, noted by the parsing processes). Those are checked against the whole
+    archive's vocabulary."""
     conn = session.connection()
     vocab = Counter(
         {
@@ -60,16 +63,22 @@ def repair_new_paragraphs(session: Session, *, since_id: int) -> int:
             for term, cnt in conn.exec_driver_sql("SELECT term, cnt FROM paragraph_vocab")
         }
     )
-    rare = [term for term, cnt in vocab.items() if cnt <= RARE and term.isalpha()]
+    rare = [term for term, cnt in vocab.items() if may_be_fragment(term, cnt)]
     repairs = 0
     repaired: list[int] = []
     seen: set[int] = set()
-    for start in range(0, len(rare), 200):
-        expression = " OR ".join(f'"{term}"' for term in rare[start : start + 200])
-        rows = conn.exec_driver_sql(
-            "SELECT rowid, plain FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid >= ?",
-            (expression, since_id),
-        ).all()
+    batches: list[list[tuple[int, str]]] = [
+        [
+            (rowid, plain)
+            for rowid, plain in conn.exec_driver_sql(
+                "SELECT rowid, plain FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid >= ?",
+                (" OR ".join(f'"{term}"' for term in rare[start : start + 200]), since_id),
+            )
+        ]
+        for start in range(0, len(rare), 200)
+    ]
+    batches.append([(pid, plain) for pid, _, _, plain in reuse.paragraph_rows(conn, suspects)])
+    for rows in batches:
         for rowid, plain in rows:
             if rowid in seen:
                 continue
@@ -139,7 +148,9 @@ def _write(
                     if progress:
                         progress("write", index, len(pending))
                 writer.flush()
-                report.repairs = repair_new_paragraphs(session, since_id=writer.first_paragraph)
+                report.repairs = repair_new_paragraphs(
+                    session, since_id=writer.first_paragraph, suspects=writer.suspects
+                )
                 for corrigendum in corrigenda:
                     report.outcomes.append(_apply_corrigendum(session, corrigendum, writer.now))
                 session.commit()

@@ -27,6 +27,7 @@ from typing import IO
 from app.analysis import Derived, derive
 from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, parse_document
 from app.progress import Progress
+from app.repair import has_bare_letter
 from app.report import FileOutcome
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class Prepared:
     parsed: ParsedStatement
     derived: list[Derived]
     """Per paragraph, in order: what the analysis needs of it (computed here, in parallel)."""
+    suspects: list[int]
+    """Numbers of the paragraphs that hold a bare letter, maybe a split word to repair."""
 
     @property
     def sort_key(self) -> tuple[dt.date, str]:
@@ -136,7 +139,8 @@ def _prepare(path: Path, metadata: dict[str, str] | None) -> Prepared | Prepared
             parsed.symbol = symbol
         digest.update(repr(sorted(metadata.items())).encode())
     derived = [derive(p.text, p.plain) for p in parsed.paragraphs]
-    return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed, derived)
+    suspects = [p.number for p in parsed.paragraphs if has_bare_letter(p.plain)]
+    return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed, derived, suspects)
 
 
 class ParseTimeout(ParseError):

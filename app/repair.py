@@ -37,6 +37,10 @@ LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüœæ"
 LETTERS += LETTERS.upper()
 """The letters of the words either side of a hyphen."""
 
+BARE_LETTER_RE = re.compile(r"(?:^|(?<=\s))[b-z](?=\s|$)")
+"""A lower-case letter other than "a" standing alone between spaces: a fragment ("obligation s",
+"access t o"), never a word."""
+
 RARE = 2
 """A piece seen this often or less in the whole archive may be a fragment."""
 COMMON = 3
@@ -57,6 +61,18 @@ looking for their seams would cost too much."""
 SEAM_REACH = 0.7
 """A glued line's first part was a full line: its seam lies between this share of a full
 line and the longest line of the page (a line that ends with a hyphen is never a short one)."""
+
+
+def has_bare_letter(text: str) -> bool:
+    """Whether `text` holds a bare lower-case letter: a split word its vocabulary alone does
+    not reveal (both pieces may be common), worth a look by `repair`."""
+    return BARE_LETTER_RE.search(text) is not None
+
+
+def may_be_fragment(term: str, count: int) -> bool:
+    """Whether an indexed word, used `count` times in the archive, may be a piece of a split
+    word: a paragraph holding it is worth a look by `repair`."""
+    return term.isalpha() and (count <= RARE or (len(term) == 2 and count < SHORT_WORD))
 
 
 def vocabulary(texts: Iterable[str]) -> Counter[str]:

@@ -84,6 +84,8 @@ class Writer:
         self.pending_sources: list[dict[str, object]] = []
         self.pending_paragraphs: list[dict[str, object]] = []
         self.pending_derived: list[tuple[int, Derived]] = []
+        self.suspects: list[int] = []
+        """Ids of new paragraphs holding a bare letter (see app.repair.has_bare_letter)."""
 
     def id_of_inverse(self) -> Iterator[tuple[str, int]]:
         for pk, sid in self.id_of.items():
@@ -161,7 +163,10 @@ class Writer:
         self.sources[item.key] = _SourceRow(0, pk, item.digest, preferred)
 
     def _queue_paragraphs(self, pk: int, item: Prepared) -> None:
+        suspects = set(item.suspects)
         for p, derived in zip(item.parsed.paragraphs, item.derived, strict=True):
+            if p.number in suspects:
+                self.suspects.append(self.next_paragraph)
             self.pending_paragraphs.append(
                 {
                     "id": self.next_paragraph,

@@ -5,8 +5,10 @@ never changed."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from app.repair import repair, restore_line_end_hyphens
 
@@ -177,3 +179,38 @@ def test_text_with_dozens_of_overlong_lines_is_not_pages_of_a_statement() -> Non
     )
     lines = page(glued) * 60
     assert restore_line_end_hyphens(lines, 78) is lines
+
+
+def test_ingest_repairs_a_split_whose_pieces_are_both_common_words(
+    tmp_path: Path, engine: Engine
+) -> None:
+    """'Member State s': neither piece is rare in an archive that uses every word of the
+    paragraph often, so only the bare letter gives the paragraph away; search finds the
+    repaired word, the source file keeps the damage."""
+    from app.ingest import ingest
+    from bench.generate_corpus import generate
+
+    generate(tmp_path / "archive", 40, seed=2)
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_text(
+        "At the 5000th meeting of the Security Council, held on 1 May 2015, the President made "
+        "the following statement on behalf of the Council:\n\n"
+        "“The Security Council calls on all Member State s to improve border management.”\n",
+        encoding="utf-8",
+    )
+    report = ingest(engine, [tmp_path])
+    assert report.repairs >= 1
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT s.source_name, p.text FROM paragraph_fts f JOIN paragraph p ON p.id = f.rowid "
+            "JOIN statement s ON s.pk = p.statement_pk WHERE paragraph_fts MATCH ?",
+            ('"all member states to improve border"',),
+        ).all()
+        source = conn.exec_driver_sql(
+            "SELECT source_text FROM statement WHERE source_name = 'damaged.txt'"
+        ).scalar_one()
+    assert (
+        "damaged.txt",
+        "The Security Council calls on all Member States to improve border management.",
+    ) in found
+    assert "Member State s to" in source
