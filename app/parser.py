@@ -206,6 +206,17 @@ def _header(lines: list[Line]) -> Header:
     return Header(symbol, distribution_date, original_language, title, corrects)
 
 
+# Spaces that line breaks and kerning put inside an agenda item's words and symbols:
+# "Non -proliferation/ Democratic", "( S/2010/507)".
+AGENDA_SPACING_RE = re.compile(r"(?<=\w) (?=-\w)|(?<=\w[/-]) (?=\w)|(?<=\() | (?=\))")
+
+
+def _tidy_agenda(item: str) -> str:
+    """The agenda item as a name to group statements by: extraction's stray spaces removed, so
+    the same item from two files is one item. (The introductory sentence keeps them.)"""
+    return AGENDA_SPACING_RE.sub("", item)
+
+
 def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStatement:
     """Parse a statement's text (`lines`: its `clean_lines`, when the caller has them);
     raises ParseError with a reason a person can act on."""
@@ -229,7 +240,7 @@ def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStateme
         meeting_number = int(m.group(1))
         meeting_date = parse_date(m.group(2))
     agenda = AGENDA_RE.search(intro)
-    agenda_item = join_lines([agenda.group("item")]) if agenda else None
+    agenda_item = _tidy_agenda(join_lines([agenda.group("item")])) if agenda else None
 
     paragraphs, footnotes = split_paragraphs(lines[body_start:])
     if appended := annex(lines[body_start:]):

@@ -131,6 +131,13 @@ def test_metadata_variants(corpus_report: IngestReport, engine: Engine) -> None:
         assert note.title == "NOTE BY THE PRESIDENT OF THE SECURITY COUNCIL"
         letters = statement_by_symbol(session, symbol="S/PRST/1998/20")
         assert letters is not None and "(S/1998/581)" in (letters.agenda_item or "")
+        # Extraction's stray spaces do not make a second agenda item of the same one.
+        dprk = statement_by_symbol(session, symbol="S/PRST/2017/16")
+        assert dprk is not None
+        assert dprk.agenda_item == "Non-proliferation/Democratic People’s Republic of Korea"
+        assert "Non -proliferation/" in (dprk.intro or "")
+        note = statement_by_symbol(session, symbol="S/PRST/2015/19")
+        assert note is not None and (note.agenda_item or "").endswith("Council (S/2010/507)")
 
 
 def test_corrigendum_attaches_to_the_statement_it_withdraws(
