@@ -9,6 +9,7 @@ from typing import Literal
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.ids import symbol_to_id
 from app.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
 
 DateOrder = Literal["newest", "oldest"]
@@ -255,3 +256,21 @@ def catalogue_topic(session: Session, *, symbol: str | None) -> str | None:
         return None
     entry = session.get(CatalogueEntry, symbol)
     return entry.topic if entry else None
+
+
+def statement_for_unknown_id(session: Session, *, statement_id: str) -> Statement | None:
+    """The statement a near-miss id means: the same id in other capitals
+    (`s-prst-2013-15`), or the id of a corrigendum (`S-PRST-2000-27-Corr.1`), which is shown
+    on the statement it corrects."""
+    folded = (
+        session.exec(select(Statement).where(col(Statement.id) == statement_id.upper())).first()
+        or session.exec(
+            select(Statement).where(func.lower(Statement.id) == statement_id.lower())
+        ).first()
+    )
+    if folded is not None:
+        return folded
+    for corrigendum in session.exec(select(Corrigendum)):
+        if symbol_to_id(corrigendum.symbol).lower() == statement_id.lower():
+            return statement_by_symbol(session, symbol=corrigendum.corrects)
+    return None

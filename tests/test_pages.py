@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest import ingest
 from app.main import create_app
-from tests.conftest import SEED_2012, SEED_2023
+from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 from tests.html import parse_html
 
 
@@ -114,6 +114,32 @@ def test_alias_ids_redirect_permanently_everywhere(
         ]:
             r = c.get(old, follow_redirects=False)
             assert (r.status_code, r.headers["location"]) == (301, new)
+
+
+def test_an_id_in_other_capitals_redirects_to_the_statement(client: TestClient) -> None:
+    for typed, meant in [
+        ("/statements/s-prst-2012-16", "/statements/S-PRST-2012-16"),
+        ("/statements/s-prst-2023-6/paragraphs/9", "/statements/S-PRST-2023-6/paragraphs/9"),
+        ("/api/statements/s-prst-2023-6", "/api/statements/S-PRST-2023-6"),
+    ]:
+        r = client.get(typed, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (301, meant)
+
+
+def test_a_corrigendum_id_leads_to_the_statement_it_corrects(
+    engine: Engine, db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "corr.txt").write_text(
+        "S/PRST/2012/16/Corr.1\n\nSecurity Council\n\nDistr.: General\n1 May 2012\n\n"
+        "Statement by the President of the Security Council\n\nCorrigendum\n\n"
+        "Paragraph 9, line 2: for subregional read regional\n",
+        encoding="utf-8",
+    )
+    ingest(engine, [SEEDS_DIR, tmp_path])
+    with TestClient(create_app(db_path)) as c:
+        r = c.get("/statements/S-PRST-2012-16-Corr.1", follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (301, "/statements/S-PRST-2012-16")
+        assert "for subregional read regional" in c.get(r.headers["location"]).text
 
 
 def test_unknown_things_are_404_pages_with_a_way_back(client: TestClient) -> None:

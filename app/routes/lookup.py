@@ -13,12 +13,15 @@ from app.models import Statement
 def statement_or_redirect(
     request: Request, session: Session, statement_id: str
 ) -> Statement | RedirectResponse:
-    """The statement with this id; for an old id, a permanent redirect to the same URL under
-    the current id (paragraph, source and API paths included); else a 404."""
+    """The statement with this id; for an old id (or the id in other capitals, or a
+    corrigendum's), a permanent redirect to the same URL under the current id (paragraph,
+    source and API paths included); else a 404."""
     statement = crud.statement_by_id(session, statement_id=statement_id)
     if statement is not None:
         return statement
-    moved = crud.resolve_alias(session, alias=statement_id)
+    moved = crud.resolve_alias(session, alias=statement_id) or crud.statement_for_unknown_id(
+        session, statement_id=statement_id
+    )
     if moved is not None:
         path = request.url.path.replace(f"/{statement_id}", f"/{moved.id}", 1)
         query = f"?{request.url.query}" if request.url.query else ""
