@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import func
+from sqlalchemy import Date, func, literal, tuple_
 from sqlmodel import Session, col, select
 
 from app.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
@@ -172,22 +172,20 @@ def paragraph_of(session: Session, *, statement: Statement, number: int) -> Para
 
 
 def neighbours(session: Session, *, statement: Statement) -> tuple[Statement | None, ...]:
-    """The statements just before and just after this one by date."""
+    """The statements just before and just after this one by date (then by pk)."""
+    # Row values, not `date < d OR (date = d AND pk < p)`: SQLite walks the date index (whose
+    # entries end with the pk) straight to the neighbour instead of sorting the OR's matches.
+    here = tuple_(col(Statement.date), col(Statement.pk))
+    at = tuple_(literal(statement.date, Date), literal(statement.pk))
     before = session.exec(
         select(Statement)
-        .where(
-            (col(Statement.date) < statement.date)
-            | ((col(Statement.date) == statement.date) & (col(Statement.pk) < statement.pk))
-        )
+        .where(here < at)
         .order_by(col(Statement.date).desc(), col(Statement.pk).desc())
         .limit(1)
     ).first()
     after = session.exec(
         select(Statement)
-        .where(
-            (col(Statement.date) > statement.date)
-            | ((col(Statement.date) == statement.date) & (col(Statement.pk) > statement.pk))
-        )
+        .where(here > at)
         .order_by(col(Statement.date), col(Statement.pk))
         .limit(1)
     ).first()
