@@ -184,10 +184,7 @@ def neighbours(session: Session, *, statement: Statement) -> tuple[Statement | N
         .limit(1)
     ).first()
     after = session.exec(
-        select(Statement)
-        .where(here > at)
-        .order_by(col(Statement.date), col(Statement.pk))
-        .limit(1)
+        select(Statement).where(here > at).order_by(col(Statement.date), col(Statement.pk)).limit(1)
     ).first()
     return before, after
 

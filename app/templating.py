@@ -95,7 +95,6 @@ def may_cite(text: str) -> bool:
     )
 
 
-
 def _citation_href(citation: Citation) -> str:
     if citation.kind == RESOLUTION:
         return f"/resolutions/{citation.key}"
