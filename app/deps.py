@@ -1,4 +1,4 @@
-"""Request dependencies: a read-only database session per request."""
+"""Request dependencies: a read-only database session, and figures kept per database version."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+
+from app.pagecache import Remembered
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -18,3 +20,11 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def get_remembered(request: Request) -> Remembered:
+    return Remembered(getattr(request.app.state, "pages", None))
+
+
+RememberedDep = Annotated[Remembered, Depends(get_remembered)]
+"""Archive-wide figures kept per database version (see app/pagecache.py)."""

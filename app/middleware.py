@@ -151,7 +151,8 @@ class _Exchange:
         page = self._cache.get(self._key, self._version)
         if page is None:
             return False
-        await self._answer(page.status, list(page.headers), page.body, page.etag)
+        body = b"" if self.head else page.body
+        await self._answer(page.status, list(page.headers), body, page.etag)
         return True
 
     async def send(self, message: Message) -> None:
@@ -193,7 +194,7 @@ class _Exchange:
         etag = _etag(body)
         headers = [*self._start["headers"], (b"etag", etag), _CACHE_CONTROL]
         if self._cache is not None and self._key is not None and self._version is not None:
-            page = CachedPage(self.status, tuple(headers), body, etag)
+            page = CachedPage.of(self.status, headers, body, etag)
             self._cache.put(self._key, self._version, page)
         await self._answer(self.status, headers, body, etag)
 

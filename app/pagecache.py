@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class DataVersion:
@@ -51,19 +56,39 @@ class DataVersion:
 
 @dataclass(frozen=True)
 class CachedPage:
-    """A complete response: what the middleware sends again for the same request."""
+    """A complete response: what the middleware sends again for the same request.
+
+    A body that went out uncompressed is kept deflated (pages shrink about fivefold, so the
+    cache holds five times as many) and inflated again for each answer, which costs far less
+    than building the page.
+    """
 
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
-    body: bytes
+    stored: bytes
+    deflated: bool
     etag: bytes
+
+    @classmethod
+    def of(
+        cls, status: int, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes
+    ) -> CachedPage:
+        encoded = any(k == b"content-encoding" for k, _ in headers)
+        stored = body if encoded else zlib.compress(body, 1)
+        return cls(status, tuple(headers), stored, not encoded, etag)
+
+    @property
+    def body(self) -> bytes:
+        return zlib.decompress(self.stored) if self.deflated else self.stored
 
     @property
     def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+        return len(self.stored) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
 
 Key = tuple[object, ...]
+MAX_VALUES = 500
+"""Figures a PageCache remembers at most (see `remember`)."""
 
 
 class PageCache:
@@ -74,6 +99,7 @@ class PageCache:
         self.version = version
         self.max_bytes = max_bytes
         self._pages: OrderedDict[Key, CachedPage] = OrderedDict()
+        self._values: dict[Hashable, object] = {}
         self._bytes = 0
         self._of_version: int | None = None
         self._lock = threading.Lock()
@@ -118,12 +144,45 @@ class PageCache:
                 _, dropped = self._pages.popitem(last=False)
                 self._bytes -= dropped.size
 
+    def remember(self, name: Hashable, version: int, compute: Callable[[], T]) -> T:
+        """`compute()`, worked out once per database `version`: for figures drawn from the
+        whole archive (counts per year, agenda items) that many pages show. Small values only:
+        they are not counted against `max_bytes`."""
+        with self._lock:
+            self._follow(version)
+            if name in self._values:
+                return self._values[name]  # type: ignore[return-value]
+        value = compute()  # outside the lock: a slow count must not hold up cached pages
+        with self._lock:
+            self._follow(version)
+            if version == self._of_version:
+                if len(self._values) >= MAX_VALUES:
+                    self._values.clear()  # names may come from URLs: keep them bounded
+                self._values[name] = value
+        return value
+
     def _follow(self, version: int) -> None:
-        """Forget every page when the database has moved on from the pages' version."""
+        """Forget everything when the database has moved on from the version it was read at."""
         if version != self._of_version:
             self._pages.clear()
+            self._values.clear()
             self._bytes = 0
             self._of_version = version
 
     def __len__(self) -> int:
         return len(self._pages)
+
+
+class Remembered:
+    """What a request may reuse of the archive-wide figures: `remember(name, compute)` gives
+    the value for the database version taken when the request began (taken before any of its
+    queries, so a value is never older than its version)."""
+
+    def __init__(self, cache: PageCache | None) -> None:
+        self._cache = cache
+        self._version = cache.version.current() if cache is not None else None
+
+    def __call__(self, name: Hashable, compute: Callable[[], T]) -> T:
+        if self._cache is None or self._version is None:
+            return compute()
+        return self._cache.remember(name, self._version, compute)

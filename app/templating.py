@@ -18,6 +18,9 @@ from app.ingest import symbol_to_id
 from app.textutil import EMPHASIS_RE
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+# Templates change with a deploy, never under a running server: no stat() of every template
+# file on every render.
+templates.env.auto_reload = False
 
 
 def render_text(text: str | None) -> Markup:

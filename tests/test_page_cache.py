@@ -132,7 +132,7 @@ def test_the_page_cache_can_be_turned_off(seeded_db: Path, monkeypatch: pytest.M
 
 
 def _page(size: int) -> CachedPage:
-    return CachedPage(200, (), b"x" * size, b'"e"')
+    return CachedPage(200, (), b"x" * size, False, b'"e"')
 
 
 def test_the_cache_drops_the_least_recently_used_pages_beyond_its_size(tmp_path: Path) -> None:
@@ -192,3 +192,17 @@ def test_seed_paragraphs_that_may_not_cite_have_no_citations() -> None:
     skipped = [line for line in lines if not may_cite(line)]
     assert skipped and all(find_citations(line) == [] for line in skipped)
     assert any(find_citations(line) for line in lines if may_cite(line))
+
+
+def test_archive_wide_figures_are_worked_out_once_per_database_version(tmp_path: Path) -> None:
+    cache = PageCache(DataVersion(tmp_path / "none.db"), max_bytes=0)  # even with no pages
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert cache.remember("statements", 1, count) == 1
+    assert cache.remember("statements", 1, count) == 1
+    assert cache.remember("statements", 2, count) == 2
+    assert cache.remember("statements", 1, count) == 3  # never an answer from another version
