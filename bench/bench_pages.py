@@ -5,8 +5,9 @@ Each page kind cycles through many distinct URLs of real ids drawn at random (se
 figures are not one hot page. The server is started twice:
 - "rendered": with the page cache off (ARCHIVE_PAGE_CACHE_MB=0): every request queries the
   database and renders its template;
-- "cached": as `make run` starts it, after one request to each URL has filled the page cache
-  (each worker keeps its own, so some requests still render).
+- "cached": as `make run` starts it, once the page cache holds the URLs: one request to each,
+  then a first wrk run that is not counted (each worker keeps its own cache, and fills it from
+  the requests it happens to get).
 The serving process's memory (server and workers, resident) is taken after each run; the
 largest is printed.
 
@@ -86,15 +87,11 @@ def measure(
     peak = 0.0
     with serving(db, args.workers) as (base, pid):
         for kind, paths in urls.items():
+            run = {"seconds": args.seconds, "connections": args.connections}
             if cache:
                 prime(base, paths)
-            results[kind] = wrk(
-                base,
-                paths,
-                seconds=args.seconds,
-                connections=args.connections,
-                threads=args.threads,
-            )
+                wrk(base, paths, threads=args.threads, **run)
+            results[kind] = wrk(base, paths, threads=args.threads, **run)
             peak = max(peak, rss_mb(pid))
     os.environ.pop("ARCHIVE_PAGE_CACHE_MB", None)
     return results, peak
