@@ -29,6 +29,7 @@ class DataVersion:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._conn: sqlite3.Connection | None = None
+        self._connections = 0
         self._lock = threading.Lock()
 
     def current(self) -> int | None:
@@ -39,10 +40,13 @@ class DataVersion:
                     self._conn = sqlite3.connect(
                         f"file:{self._path.resolve()}?mode=ro", uri=True, check_same_thread=False
                     )
-                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+                    self._connections += 1
+                version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:
                 self._close()
                 return None
+            # A new connection counts from scratch: its numbers must not meet the old ones.
+            return (self._connections << 32) | version
 
     def close(self) -> None:
         with self._lock:

@@ -165,8 +165,10 @@ def test_data_version_changes_when_another_connection_commits(
     assert first is not None and version.current() == first
     with engine.begin() as conn:
         conn.exec_driver_sql("UPDATE statement SET title = title || '.'")
-    assert version.current() != first
-    version.close()
+    second = version.current()
+    assert second != first
+    version.close()  # a new connection starts counting again: its numbers are new ones
+    assert version.current() not in (first, second)
     assert DataVersion(seeded_db.parent / "missing.db").current() is None
 
 
@@ -206,3 +208,23 @@ def test_archive_wide_figures_are_worked_out_once_per_database_version(tmp_path:
     assert cache.remember("statements", 1, count) == 1
     assert cache.remember("statements", 2, count) == 2
     assert cache.remember("statements", 1, count) == 3  # never an answer from another version
+
+
+def test_each_request_is_logged_once_cached_or_not(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="archive.http")
+    client.get(PAGE)
+    client.get(PAGE)
+    client.head("/statements/nope")
+    lines = [r.getMessage() for r in caplog.records if r.name == "archive.http"]
+    assert len(lines) == 3
+    assert lines[0].startswith(f"GET {PAGE} 200 ") and lines[0].endswith("ms")
+    assert lines[1].startswith(f"GET {PAGE} 200 ")
+    assert lines[2].startswith("HEAD /statements/nope 404 ")
+
+
+def test_the_api_docs_may_load_their_scripts(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    assert "unsafe-inline" not in client.get(PAGE).headers["content-security-policy"]
