@@ -4,12 +4,14 @@ statements JSON API), served by `archive serve` as `make run` serves it, under w
 Each page kind cycles through many distinct URLs of real ids drawn at random (seeded), so the
 figures are not one hot page. The server is started twice:
 - "rendered": with the page cache off (ARCHIVE_PAGE_CACHE_MB=0): every request queries the
-  database and renders its template;
+  database and renders its template (archive-wide counts, such as statements per year, are
+  still worked out once per database version);
 - "cached": as `make run` starts it, once the page cache holds the URLs: one request to each,
   then a first wrk run that is not counted (each worker keeps its own cache, and fills it from
   the requests it happens to get).
-The serving process's memory (server and workers, resident) is taken after each run; the
-largest is printed.
+wrk asks for no compression, so answers are the pages' full size. The serving process's memory
+(server and workers, resident) is taken after each run; the largest is printed. wrk runs on the
+same machine, so it takes part of the CPU the server would have.
 
     python bench/bench_pages.py --db PATH [--workers N] [--seconds S] [--connections C]
 """
