@@ -26,6 +26,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    page_cache_mb: int = 32
+    """Memory each worker may give to rendered pages (0: none); see app/pagecache.py."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,4 +36,5 @@ class Settings:
             host=os.environ.get("ARCHIVE_HOST", "127.0.0.1"),
             port=int(os.environ.get("ARCHIVE_PORT", "8000")),
             workers=int(os.environ.get("ARCHIVE_WORKERS", "1")),
+            page_cache_mb=int(os.environ.get("ARCHIVE_PAGE_CACHE_MB", "32")),
         )

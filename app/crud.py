@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func
+from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from app.ids import symbol_to_id
 from app.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
 
 DateOrder = Literal["newest", "oldest"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLink:
+    """Enough of a statement to link to it."""
+
+    id: str
+    symbol: str | None
+    date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphText:
+    """A paragraph as the pages and the API show it."""
+
+    id: int
+    number: int
+    text: str
+
+
+def _rows(session: Session, sql: str, *params: object) -> list[Any]:
+    """Rows straight from the sqlite3 driver, on the session's connection.
+
+    For the small lookups of the reading pages, SQLAlchemy's statement and result machinery
+    costs several times the query itself; these functions skip it and build plain values.
+    """
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    return list(driver.execute(sql, params).fetchall())
 
 
 @dataclass
@@ -54,6 +85,37 @@ def latest_statements(session: Session, *, limit: int = 10) -> list[Statement]:
     )
 
 
+def count_statements(
+    session: Session, *, year: int | None = None, agenda_item: str | None = None
+) -> int:
+    """How many statements the browse filters let through."""
+    return session.exec(
+        select(func.count(col(Statement.pk))).where(*_filters(year, agenda_item))
+    ).one()
+
+
+def _filters(year: int | None, agenda_item: str | None) -> list[Any]:
+    conditions = []
+    if year is not None:
+        conditions.append(col(Statement.year) == year)
+    if agenda_item:
+        conditions.append(col(Statement.agenda_item) == agenda_item)
+    return conditions
+
+
+LISTED: tuple[Any, ...] = (
+    Statement.pk,
+    Statement.id,
+    Statement.symbol,
+    Statement.title,
+    Statement.date,
+    Statement.year,
+    Statement.meeting_number,
+    Statement.agenda_item,
+)
+"""What a listing shows of each statement; the rest (the source text above all) stays unread."""
+
+
 def list_statements(
     session: Session,
     *,
@@ -62,20 +124,19 @@ def list_statements(
     order: DateOrder = "newest",
     limit: int = 25,
     offset: int = 0,
+    total: int | None = None,
 ) -> StatementPage:
-    """One page of statements with the browse filters, and how many match in all."""
-    conditions = []
-    if year is not None:
-        conditions.append(col(Statement.year) == year)
-    if agenda_item:
-        conditions.append(col(Statement.agenda_item) == agenda_item)
-    total = session.exec(select(func.count(col(Statement.pk))).where(*conditions)).one()
+    """One page of statements with the browse filters, and how many match in all (`total`,
+    when the caller knows it already)."""
+    if total is None:
+        total = count_statements(session, year=year, agenda_item=agenda_item)
     by_date = col(Statement.date).desc() if order == "newest" else col(Statement.date).asc()
     by_pk = col(Statement.pk).desc() if order == "newest" else col(Statement.pk).asc()
     statements = list(
         session.exec(
             select(Statement)
-            .where(*conditions)
+            .options(load_only(*LISTED))
+            .where(*_filters(year, agenda_item))
             .order_by(by_date, by_pk)
             .limit(limit)
             .offset(offset)
@@ -87,22 +148,27 @@ def list_statements(
 def summarize(session: Session, statements: list[Statement]) -> list[StatementRow]:
     """Paragraph counts and opening words for a list of statements, in two queries."""
     pks = [s.pk for s in statements]
+    marks = ", ".join("?" * len(pks))
+    # Two queries, because each then reads one index only: the first counts entries of the
+    # statement_pk index, the second looks up paragraph 1 by (statement_pk, number).
     counts = dict(
-        session.exec(
-            select(Paragraph.statement_pk, func.count(col(Paragraph.id)))
-            .where(col(Paragraph.statement_pk).in_(pks))
-            .group_by(col(Paragraph.statement_pk))
-        ).all()
+        _rows(
+            session,
+            f"SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN ({marks}) "
+            "GROUP BY statement_pk",
+            *pks,
+        )
     )
     openings = dict(
-        session.exec(
-            select(Paragraph.statement_pk, Paragraph.plain).where(
-                col(Paragraph.statement_pk).in_(pks), Paragraph.number == 1
-            )
-        ).all()
+        _rows(
+            session,
+            f"SELECT statement_pk, plain FROM paragraph WHERE statement_pk IN ({marks}) "
+            "AND number = 1",
+            *pks,
+        )
     )
     return [
-        StatementRow(s, counts.get(s.pk or 0, 0), _first_words(openings.get(s.pk or 0, "")))
+        StatementRow(s, counts.get(s.pk, 0), _first_words(openings.get(s.pk) or ""))
         for s in statements
     ]
 
@@ -156,14 +222,21 @@ def statements_at_meeting(session: Session, *, meeting: int) -> list[Statement]:
     )
 
 
-def paragraphs_of(session: Session, *, statement: Statement) -> list[Paragraph]:
-    return list(
-        session.exec(
-            select(Paragraph)
-            .where(Paragraph.statement_pk == statement.pk)
-            .order_by(col(Paragraph.number))
-        )
+def paragraphs_of(session: Session, *, statement: Statement) -> list[ParagraphText]:
+    """The statement's paragraphs in order."""
+    rows = _rows(
+        session,
+        "SELECT id, number, text FROM paragraph WHERE statement_pk = ? ORDER BY number",
+        statement.pk,
     )
+    return [ParagraphText(*row) for row in rows]
+
+
+def paragraph_count(session: Session, *, statement: Statement) -> int:
+    [(count,)] = _rows(
+        session, "SELECT count(*) FROM paragraph WHERE statement_pk = ?", statement.pk
+    )
+    return int(count)
 
 
 def paragraph_of(session: Session, *, statement: Statement, number: int) -> Paragraph | None:
@@ -172,30 +245,29 @@ def paragraph_of(session: Session, *, statement: Statement, number: int) -> Para
     ).first()
 
 
-def neighbours(session: Session, *, statement: Statement) -> tuple[Statement | None, ...]:
-    """The statements just before and just after this one by date."""
-    before = session.exec(
-        select(Statement)
-        .where(
-            (col(Statement.date) < statement.date)
-            | ((col(Statement.date) == statement.date) & (col(Statement.pk) < statement.pk))
+def neighbours(session: Session, *, statement: Statement) -> tuple[StatementLink | None, ...]:
+    """The statements just before and just after this one by date (then by pk)."""
+    # Row values, not `date < d OR (date = d AND pk < p)`: SQLite walks the date index (whose
+    # entries end with the pk) straight to the neighbour instead of sorting the OR's matches.
+    found = []
+    for sql in (
+        "SELECT id, symbol, date FROM statement WHERE (date, pk) < (?, ?) "
+        "ORDER BY date DESC, pk DESC LIMIT 1",
+        "SELECT id, symbol, date FROM statement WHERE (date, pk) > (?, ?) "
+        "ORDER BY date, pk LIMIT 1",
+    ):
+        rows = _rows(session, sql, statement.date.isoformat(), statement.pk)
+        found.append(
+            StatementLink(rows[0][0], rows[0][1], dt.date.fromisoformat(rows[0][2]))
+            if rows
+            else None
         )
-        .order_by(col(Statement.date).desc(), col(Statement.pk).desc())
-        .limit(1)
-    ).first()
-    after = session.exec(
-        select(Statement)
-        .where(
-            (col(Statement.date) > statement.date)
-            | ((col(Statement.date) == statement.date) & (col(Statement.pk) > statement.pk))
-        )
-        .order_by(col(Statement.date), col(Statement.pk))
-        .limit(1)
-    ).first()
-    return before, after
+    return tuple(found)
 
 
-def all_statements_with_paragraphs(session: Session) -> Iterator[tuple[Statement, list[Paragraph]]]:
+def all_statements_with_paragraphs(
+    session: Session,
+) -> Iterator[tuple[Statement, list[ParagraphText]]]:
     """Every statement, oldest first, with its paragraphs: for the bulk download."""
     for statement in session.exec(
         select(Statement).order_by(col(Statement.date), col(Statement.pk))

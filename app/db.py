@@ -24,21 +24,37 @@ def _on_connect(readonly: bool):
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
-        cur.execute("PRAGMA cache_size=-32000")
-        cur.execute("PRAGMA mmap_size=268435456")
+        if readonly:
+            # Each connection of each worker has its own page cache, and pages read through
+            # mmap count as the process's memory: the server keeps both small and lets the
+            # operating system's file cache hold the archive once for every worker.
+            cur.execute(f"PRAGMA cache_size=-{READER_CACHE_KB}")
+            cur.execute("PRAGMA mmap_size=0")
+        else:
+            cur.execute("PRAGMA cache_size=-32000")
+            cur.execute("PRAGMA mmap_size=268435456")
         cur.close()
 
     return set_pragmas
+
+
+READER_CACHE_KB = 8000
+"""SQLite page cache of each read-only connection."""
+READER_CONNECTIONS = 4
+"""Connections a worker keeps open (as many again may open under load, then close): requests
+take one for a few milliseconds, and Python runs one thread at a time anyway."""
 
 
 def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
     """An engine for the archive at `db_path`; read-only engines cannot write by construction."""
     if readonly:
         url = f"sqlite:///file:{db_path.resolve()}?mode=ro&uri=true"
+        pool = {"pool_size": READER_CONNECTIONS, "max_overflow": READER_CONNECTIONS}
     else:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{db_path}"
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+        pool = {}
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
     event.listen(engine, "connect", _on_connect(readonly))
     return engine
 

@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import STATIC_DIR, Settings
 from app.db import make_engine
-from app.middleware import SecurityHeadersMiddleware
+from app.middleware import ArchiveMiddleware
+from app.pagecache import DataVersion, PageCache
 from app.routes import agenda, api, citations, data, health, pages, reuse, search
 from app.templating import templates
 
@@ -30,13 +31,17 @@ def _wants_json(request: Request) -> bool:
 
 def create_app(db_path: Path | None = None) -> FastAPI:
     """Build the app over the archive at `db_path` (default: settings), opened read-only."""
-    path = db_path or Settings.from_env().db_path
+    settings = Settings.from_env()
+    path = db_path or settings.db_path
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(path, readonly=True)
         app.state.db_path = path
+        version = DataVersion(path)
+        app.state.pages = PageCache(version, settings.page_cache_mb * 1024 * 1024)
         yield
+        version.close()
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -45,8 +50,10 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost last: the ETag and the page cache see the compressed body, so a cached page
+    # is compressed once.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(ArchiveMiddleware)
     app.include_router(health.router)
     app.include_router(pages.router)
     app.include_router(api.router)

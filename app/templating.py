@@ -18,6 +18,9 @@ from app.ids import symbol_to_id
 from app.textutil import EMPHASIS_RE
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+# Templates change with a deploy, never under a running server: no stat() of every template
+# file on every render.
+templates.env.auto_reload = False
 
 
 def render_text(text: str | None) -> Markup:
@@ -74,6 +77,25 @@ templates.env.filters["paragraph_parts"] = paragraph_parts
 templates.env.globals["page_url"] = page_url
 # --- Citations and agenda items (issue 6) ---
 _TAG_RE = re.compile(r"(<[^>]*>)")
+# Letters that re.IGNORECASE matches to an ASCII letter although str.lower() does not.
+_IGNORECASE_ODDITIES = ("\u017f", "\u212a", "\u0131", "\u0130")
+
+
+def may_cite(text: str) -> bool:
+    """False only if `find_citations` cannot find anything in `text`.
+
+    Every citation it knows needs a symbol's slash, the word "resolution" or the word
+    "convention" (in any case). Most paragraphs have none of them, and skipping the finders'
+    dozen case-insensitive patterns for those is most of the cost of showing a statement.
+    """
+    if "/" in text:
+        return True
+    lower = text.lower()
+    return (
+        "resolution" in lower
+        or "convention" in lower
+        or any(odd in text for odd in _IGNORECASE_ODDITIES)
+    )
 
 
 def _citation_href(citation: Citation) -> str:
@@ -93,7 +115,7 @@ def link_citations(html: Markup | str) -> Markup:
     """
     out = []
     for part in _TAG_RE.split(str(html)):
-        if part.startswith("<"):
+        if part.startswith("<") or not may_cite(part):
             out.append(part)
             continue
         last = 0

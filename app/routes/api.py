@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app import crud
-from app.deps import SessionDep
+from app.deps import RememberedDep, SessionDep
 from app.routes.lookup import statement_or_redirect
-from app.routes.pages import Agenda, Order, Year
+from app.routes.pages import Agenda, Order, Year, statement_total
 from app.schemas import StatementSummary
 
 router = APIRouter(prefix="/api", tags=["statements"])
@@ -42,6 +42,7 @@ class StatementDetail(StatementSummary):
 @router.get("/statements", response_model=StatementList)
 def api_statements(
     session: SessionDep,
+    kept: RememberedDep,
     year: Year = None,
     agenda: Agenda = None,
     sort: Order = "newest",
@@ -49,8 +50,15 @@ def api_statements(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> StatementList:
     """Statements, newest first by default, with the browse page's filters."""
+    total = statement_total(kept, session, year=year, agenda=agenda)
     page = crud.list_statements(
-        session, year=year, agenda_item=agenda or None, order=sort, limit=limit, offset=offset
+        session,
+        year=year,
+        agenda_item=agenda or None,
+        order=sort,
+        limit=limit,
+        offset=offset,
+        total=total,
     )
     return StatementList(
         total=page.total,

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from app import crud, crud_reuse
-from app.deps import SessionDep
+from app.deps import RememberedDep, SessionDep
+from app.pagecache import Remembered
 from app.query import parse_query
 from app.routes.lookup import citation, statement_or_redirect
 from app.search import marked_paragraphs
@@ -24,16 +26,26 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, session: SessionDep) -> Response:
+def home(request: Request, session: SessionDep, kept: RememberedDep) -> Response:
     return templates.TemplateResponse(
         request,
         "home.html",
         {
-            "stats": crud.archive_stats(session),
+            "stats": kept("stats", lambda: crud.archive_stats(session)),
             "latest": crud.summarize(session, crud.latest_statements(session, limit=8)),
-            "years": crud.year_counts(session),
-            "agenda_items": crud.agenda_items(session)[:15],
+            "years": kept("years", lambda: crud.year_counts(session)),
+            "agenda_items": kept("agenda items", lambda: crud.agenda_items(session))[:15],
         },
+    )
+
+
+def statement_total(
+    kept: Remembered, session: Session, *, year: int | None, agenda: str | None
+) -> int:
+    """How many statements pass the browse filters, counted once per database version."""
+    return kept(
+        ("statements", year, agenda or None),
+        lambda: crud.count_statements(session, year=year, agenda_item=agenda or None),
     )
 
 
@@ -41,11 +53,13 @@ def home(request: Request, session: SessionDep) -> Response:
 def browse(
     request: Request,
     session: SessionDep,
+    kept: RememberedDep,
     year: Year = None,
     agenda: Agenda = None,
     sort: Order = "newest",
     page: PageNumber = 1,
 ) -> Response:
+    total = statement_total(kept, session, year=year, agenda=agenda)
     result = crud.list_statements(
         session,
         year=year,
@@ -53,6 +67,7 @@ def browse(
         order=sort,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
+        total=total,
     )
     pages = max(1, -(-result.total // PAGE_SIZE))
     if page > pages:
@@ -69,9 +84,16 @@ def browse(
             "sort": sort,
             "page": page,
             "pages": pages,
-            "years": crud.year_counts(session),
-            "agenda_items": crud.agenda_items(session),
-            "completeness": next((c for c in crud.completeness(session) if c.year == year), None)
+            "years": kept("years", lambda: crud.year_counts(session)),
+            "agenda_items": kept("agenda items", lambda: crud.agenda_items(session)),
+            "completeness": next(
+                (
+                    c
+                    for c in kept("completeness", lambda: crud.completeness(session))
+                    if c.year == year
+                ),
+                None,
+            )
             if year
             else None,
             "missing": crud.missing_texts(session, year=year) if year else [],
@@ -136,7 +158,7 @@ def paragraph_page(
             "statement": found,
             "paragraph": paragraph,
             "citation": citation(found, number),
-            "count": len(crud.paragraphs_of(session, statement=found)),
+            "count": crud.paragraph_count(session, statement=found),
             "related": crud_reuse.related_paragraphs(session, paragraph=paragraph),
         },
     )
