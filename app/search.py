@@ -1,28 +1,59 @@
 """Full-text search over paragraphs: all FTS5 SQL lives here.
 
-A query is parsed by `app.query` into a safe FTS5 expression; the SQL joins the index to the
-paragraph and statement tables on rowid, binds every value, ranks with bm25 and marks matches
-with `highlight`/`snippet` using control characters that are turned into <mark> only after the
-text has been escaped.
+A query is parsed by `app.query` into a safe FTS5 expression; every value is bound; bm25
+ranks; `highlight`/`snippet` mark matches with control characters that become <mark> only
+after the text has been escaped.
 
-Counting is bounded: totals, the per-year history and relevance ranking look at no more than
-`COUNT_CAP` matching paragraphs (the most recent ones, since rowids follow dates), and the
-response says when that cap was reached, so a very common word stays fast on a large archive.
+Built for an archive of millions of paragraphs, where FTS5 can find every match of a common
+word in rowid order quickly but cannot count, rank or group them all within a request:
+
+- Matches are read in rowid order, which follows dates inside each run of the timeline
+  (`app.timeline`): a date-sorted page reads only the rows it shows, a year filter is a rowid
+  range, and the statement of a match is looked up in memory.
+- Counts and the per-year history come from one statement that reads, for each year, at most
+  `SAMPLE` matches: a year with fewer is counted exactly; a busier year is estimated from its
+  sample (the density of matches among the paragraphs read, the share of the statements read
+  that use the query), and the result says which years and totals are estimates. First and
+  latest use are always exact. The summary is kept per version of the archive.
+- Relevance ranks the newest `RANK_CAP` matches with bm25 (about a microsecond a row, where
+  finding a match costs a fraction of that); when there are more, the result says so.
+- A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
+  merges their lists lazily instead of building the whole prefix list for every lookup.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+from pathlib import Path
 from typing import Any, Literal
+from weakref import WeakKeyDictionary
 
 from markupsafe import Markup, escape
 from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from app.models import Statement
 from app.query import Query
+from app.ranking import Scorer, idf, length, varint
+from app.search_cache import LRU, PerVersion, database_version
+from app.timeline import Piece, Span, Timeline, load_timeline
 
-COUNT_CAP = 20_000
+RANK_CAP = 1_000
+"""Relevance ranks at most this many matches, the newest (scoring reads each one's text)."""
+SAMPLE = 100
+"""Counts and history read at most this many matches per year (more with an agenda filter)."""
+AGENDA_SAMPLE_MAX = 2_000
+MAX_PREFIX_WORDS = 64
+"""A prefix standing for more words than this is left to FTS5's own prefix search."""
+SCAN_CHUNK = 500
 SNIPPET_FROM_WORDS = 80
 """Paragraphs longer than this are shown as an excerpt around the match."""
 SNIPPET_TOKENS = 48
@@ -36,20 +67,6 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     agenda_item: str | None = None
-
-    def sql(self) -> tuple[str, dict[str, Any]]:
-        clauses: list[str] = []
-        params: dict[str, Any] = {}
-        if self.year_from is not None:
-            clauses.append("s.year >= :year_from")
-            params["year_from"] = self.year_from
-        if self.year_to is not None:
-            clauses.append("s.year <= :year_to")
-            params["year_to"] = self.year_to
-        if self.agenda_item:
-            clauses.append("s.agenda_item = :agenda_item")
-            params["agenda_item"] = self.agenda_item
-        return "".join(f" AND {c}" for c in clauses), params
 
 
 @dataclass
@@ -66,17 +83,37 @@ class Use:
     number: int
 
 
+@dataclass(frozen=True)
+class Summary:
+    """Counts, history and first and latest use of one query under one set of filters."""
+
+    paragraphs: int = 0
+    statements: int = 0
+    exact: bool = True
+    years: dict[int, int] = field(default_factory=dict)
+    estimated_years: frozenset[int] = frozenset()
+    first: int | None = None
+    """Paragraph id of the first use (oldest date, then lowest id)."""
+    latest: int | None = None
+
+
 @dataclass
 class SearchResult:
     query: Query
     total_paragraphs: int = 0
     total_statements: int = 0
     capped: bool = False
+    """The totals are estimates (some years had more matches than were read)."""
     hits: list[Hit] = field(default_factory=list)
     years: dict[int, int] = field(default_factory=dict)
+    estimated_years: frozenset[int] = frozenset()
     first_use: Use | None = None
     latest_use: Use | None = None
     paragraph_counts: dict[int, int] = field(default_factory=dict)
+    ranked_among: int | None = None
+    """Set when relevance ranked only the newest matches: how many it ranked."""
+    ranked_since: dt.date | None = None
+    """The date of the oldest match ranked, when `ranked_among` is set."""
 
     def grouped(self) -> list[tuple[Statement, list[Hit]]]:
         """Hits grouped under their statement, statements in order of their best hit and
@@ -94,12 +131,413 @@ def marked(fts_text: str) -> Markup:
     return Markup(escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
 
 
-MATCHES = """
-    FROM paragraph_fts
-    JOIN paragraph p ON p.id = paragraph_fts.rowid
-    JOIN statement s ON s.pk = p.statement_pk
-    WHERE paragraph_fts MATCH :q
-"""
+# --- SQL --------------------------------------------------------------------------------------
+
+# For each rowid range (one year of one run), the first :n matches in it, as "id,id,...".
+SAMPLE_SQL = text(
+    "SELECT r.key, (SELECT group_concat(rowid) FROM ("
+    " SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')"
+    " ORDER BY rowid LIMIT :n)) FROM json_each(:ranges) AS r"
+)
+SCAN_SQL = {
+    descending: text(
+        "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+        f" AND rowid BETWEEN :lo AND :hi ORDER BY rowid {'DESC' if descending else 'ASC'}"
+        " LIMIT :n OFFSET :skip"
+    )
+    for descending in (False, True)
+}
+# The newest matches, marked and with their length, for the caller to score (app.ranking).
+RANK_SQL = text(
+    "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " ORDER BY rowid DESC LIMIT :n"
+)
+# The index's totals: paragraphs, then words (FTS5's 'averages' record).
+TOTALS_SQL = text("SELECT block FROM paragraph_fts_data WHERE id = 1")
+PREFIX_WORD_SQL = text(
+    "SELECT term FROM paragraph_terms WHERE term >= :lo AND term < :hi ORDER BY term LIMIT 1"
+)
+PREFIX_WORD_OPEN_SQL = text(
+    "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER BY term LIMIT 1"
+)
+
+
+# --- per-version state ------------------------------------------------------------------------
+
+_timelines: PerVersion[Timeline] = PerVersion()
+_summaries: LRU[tuple[Any, ...], Summary] = LRU(512)
+_prefix_words: LRU[tuple[Any, ...], tuple[str, ...]] = LRU(4096)
+_files: WeakKeyDictionary[Engine, Path | None] = WeakKeyDictionary()
+
+
+def clear_caches() -> None:
+    """Forget everything kept between requests (benchmarks measure a cold search with it)."""
+    _timelines.clear()
+    _summaries.clear()
+    _prefix_words.clear()
+
+
+class _Context:
+    """One request's view of the archive: its connection, its version (None when nothing may
+    be cached) and, when needed, its timeline."""
+
+    def __init__(self, session: Session) -> None:
+        self.conn = session.connection()
+        self.path = _database_file(self.conn)
+        version = database_version(self.path) if self.path else None
+        self.version: tuple[Any, ...] | None = (self.path, version) if version else None
+        self._timeline: Timeline | None = None
+        self.prefix_words: dict[str, tuple[str, ...]] = {}
+        """Words each prefix of the query stands for (see `_fts_expression`)."""
+
+    def totals(self) -> tuple[int, int]:
+        """Paragraphs and words in the index."""
+        row = self.conn.execute(TOTALS_SQL).first()
+        if row is None:
+            return 0, 0
+        paragraphs, at = varint(bytes(row[0]))
+        return paragraphs, varint(bytes(row[0]), at)[0]
+
+    @property
+    def timeline(self) -> Timeline:
+        if self._timeline is None:
+            if self.path is None or self.version is None:
+                self._timeline = load_timeline(self.conn)
+            else:
+                self._timeline = _timelines.get(
+                    self.path, self.version[1], lambda: load_timeline(self.conn)
+                )
+        return self._timeline
+
+
+def _database_file(conn: Connection) -> Path | None:
+    engine = conn.engine
+    if engine not in _files:
+        rows = conn.exec_driver_sql("PRAGMA database_list").all()
+        name = next((r[2] for r in rows if r[1] == "main"), "")
+        _files[engine] = Path(name) if name else None
+    return _files[engine]
+
+
+def _fts_expression(ctx: _Context, query: Query) -> str | None:
+    """The query's FTS5 expression, its prefixes replaced by the words they stand for."""
+    words = {}
+    for prefix in query.prefixes():
+        key = (ctx.version, prefix) if ctx.version else None
+        found = _prefix_words.get_or_compute(key, partial(_words_starting, ctx.conn, prefix))
+        if found:
+            words[prefix] = found
+    ctx.prefix_words = words
+    return query.fts(words)
+
+
+def _words_starting(conn: Connection, prefix: str) -> tuple[str, ...]:
+    """The indexed words that start with `prefix`, in order; empty when there are none or
+    more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each word is found
+    by a seek in the index (the 'instance' view reads no postings to find the next word)."""
+    last = ord(prefix[-1])
+    upper = prefix[:-1] + chr(last + 1) if last < 0x10FFFF else None
+    words: list[str] = []
+    low = prefix
+    try:
+        while len(words) <= MAX_PREFIX_WORDS:
+            if upper is None:
+                row = conn.execute(PREFIX_WORD_OPEN_SQL, {"lo": low}).first()
+            else:
+                row = conn.execute(PREFIX_WORD_SQL, {"lo": low, "hi": upper}).first()
+            if row is None or not str(row[0]).startswith(prefix):
+                break
+            words.append(str(row[0]))
+            # Words hold no control characters: the next word sorts at or after this.
+            low = words[-1] + "\x01"
+    except OperationalError:  # an archive from before paragraph_terms (revision 0007)
+        return ()
+    return tuple(words) if len(words) <= MAX_PREFIX_WORDS else ()
+
+
+# --- reading matches --------------------------------------------------------------------------
+
+
+def _keeper(timeline: Timeline, agenda: str | None) -> Callable[[int], bool] | None:
+    """A test for matches under the agenda item, or None when every match counts."""
+    if agenda is None:
+        return None
+
+    def keep(rowid: int) -> bool:
+        i = timeline.segment(rowid)
+        return i >= 0 and timeline.agendas[i] == agenda
+
+    return keep
+
+
+def _scan(
+    ctx: _Context,
+    expression: str,
+    bounds: tuple[int, int],
+    *,
+    descending: bool,
+    keep: Callable[[int], bool] | None = None,
+    skip: int = 0,
+    chunk: int = SCAN_CHUNK,
+) -> Iterator[int]:
+    """Matches with ids in `bounds`, in id order, read from the index a chunk at a time."""
+    lo, hi = bounds
+    while lo <= hi:
+        rows = [
+            int(r[0])
+            for r in ctx.conn.execute(
+                SCAN_SQL[descending],
+                {"q": expression, "lo": lo, "hi": hi, "n": chunk, "skip": skip},
+            )
+        ]
+        for rowid in rows:
+            if keep is None or keep(rowid):
+                yield rowid
+        if len(rows) < chunk:
+            return
+        if descending:
+            hi = rows[-1] - 1
+        else:
+            lo = rows[-1] + 1
+        skip = 0
+        chunk = min(chunk * 4, 20_000)
+
+
+def _date_key(timeline: Timeline) -> Callable[[int], tuple[str, int]]:
+    def key(rowid: int) -> tuple[str, int]:
+        return timeline.dates[timeline.segment(rowid)], rowid
+
+    return key
+
+
+def _by_date(
+    ctx: _Context,
+    expression: str,
+    spans: list[Span],
+    agenda: str | None,
+    *,
+    newest: bool,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """One page of matches in date order (then id order), newest or oldest first."""
+    tl = ctx.timeline
+    keep = _keeper(tl, agenda)
+    if len(spans) == 1 and keep is None:
+        # The common case: one run, so index order is date order; SQLite skips the offset.
+        span = spans[0]
+        bounds = tl.bounds(span.first, span.stop)
+        rows = _scan(ctx, expression, bounds, descending=newest, skip=offset, chunk=limit)
+        return list(islice(rows, limit))
+    streams = [
+        _scan(
+            ctx,
+            expression,
+            tl.bounds(span.first, span.stop),
+            descending=newest,
+            keep=keep,
+            chunk=min(offset + limit, 20_000),
+        )
+        for span in spans
+    ]
+    merged = heapq.merge(*streams, key=_date_key(tl), reverse=newest)
+    return list(islice(merged, offset, offset + limit))
+
+
+@dataclass
+class _Ranking:
+    page: list[tuple[int, float]]
+    ranked: int
+    capped: bool
+    oldest: int | None
+
+
+def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> Scorer:
+    """BM25 for the query's terms, each term's paragraph count from its (cached) summary."""
+    tl = ctx.timeline
+    terms = [term for group in query.groups for term in group]
+    everywhere = tl.spans(None, None)
+    counts = []
+    for term in terms:
+        if len(terms) == 1 and not query.excluded and filters == Filters():
+            # The query is this term alone: its own count is the term's.
+            counts.append(summary.paragraphs)
+            continue
+        expression = term.fts(ctx.prefix_words)
+        key = (ctx.version, expression, Filters()) if ctx.version else None
+        summarize = partial(_summarize, ctx, expression, everywhere, None)
+        counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
+    paragraphs, words = ctx.totals()
+    return Scorer(terms, [idf(paragraphs, n) for n in counts], words / max(1, paragraphs))
+
+
+def _ranked(
+    ctx: _Context,
+    expression: str,
+    scorer: Scorer,
+    spans: list[Span],
+    agenda: str | None,
+    offset: int,
+    limit: int,
+) -> _Ranking:
+    """One page by BM25 among the newest RANK_CAP matches (all of them when fewer)."""
+    tl = ctx.timeline
+    candidates: list[tuple[int, str, bytes]] = []
+    capped = False
+    for span in spans:
+        lo, hi = tl.bounds(span.first, span.stop)
+        rows = ctx.conn.execute(
+            RANK_SQL,
+            {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1, "open": OPEN, "close": CLOSE},
+        ).all()
+        capped = capped or len(rows) > RANK_CAP
+        candidates.extend((int(r[0]), str(r[1]), bytes(r[2] or b"")) for r in rows[:RANK_CAP])
+    key = _date_key(tl)
+    if len(spans) > 1 and len(candidates) > RANK_CAP:
+        candidates = heapq.nlargest(RANK_CAP, candidates, key=lambda c: key(c[0]))
+        capped = True
+    keep = _keeper(tl, agenda)
+    if keep is not None:
+        candidates = [c for c in candidates if keep(c[0])]
+    if not candidates:
+        oldest = None
+    elif len(spans) == 1:  # one run: ids follow dates
+        oldest = min(c[0] for c in candidates)
+    else:
+        oldest = min((c[0] for c in candidates), key=key)
+    scored = [(scorer.score(marks, length(size)), rowid) for rowid, marks, size in candidates]
+    # Equal scores (the same agreed text) list the newest first.
+    scored.sort(key=lambda c: (c[0], -c[1]))
+    page = [(rowid, score) for score, rowid in scored[offset : offset + limit]]
+    return _Ranking(page, len(candidates), capped, oldest)
+
+
+# --- counts and history -----------------------------------------------------------------------
+
+
+@dataclass
+class _Tally:
+    """What the sample of one piece (a year of a run) says."""
+
+    paragraphs: int
+    statements: int
+    exact: bool
+    first: int | None
+    last: int | None
+
+
+def _tally(
+    tl: Timeline, piece: Piece, rowids: list[int], sample: int, agenda: str | None
+) -> _Tally:
+    hits = [(r, s) for r in rowids if (s := tl.segment(r)) >= 0]
+    if agenda is not None:
+        hits = [(r, s) for r, s in hits if tl.agendas[s] == agenda]
+    first = hits[0][0] if hits else None
+    if len(rowids) < sample:  # the whole piece was read
+        pks = {tl.pks[s] for _, s in hits}
+        return _Tally(len(hits), len(pks), True, first, hits[-1][0] if hits else None)
+    # The sample stopped at `end`: the statements before the one holding it were read whole,
+    # and that one up to `end`.
+    end = rowids[-1]
+    at = tl.segment_at_or_before(end)
+    whole = at + 1 if end >= tl.ends[at] else at
+    read_statements, read_paragraphs = tl.count(piece.first, whole, agenda)
+    if whole == at and (agenda is None or tl.agendas[at] == agenda):
+        read_paragraphs += end - tl.starts[at] + 1
+    all_statements, all_paragraphs = tl.count(piece.first, piece.stop, agenda)
+    using = len({tl.pks[s] for _, s in hits if s < whole})
+    if read_statements:
+        statements = round(all_statements * using / read_statements)
+    else:  # one statement holds the whole sample: the query is everywhere
+        statements = all_statements if hits else 0
+    paragraphs = round(len(hits) * all_paragraphs / read_paragraphs) if read_paragraphs else 0
+    return _Tally(max(paragraphs, len(hits)), max(statements, using), False, first, None)
+
+
+def _summarize(ctx: _Context, expression: str, spans: list[Span], agenda: str | None) -> Summary:
+    tl = ctx.timeline
+    pieces = [(i, piece) for i, span in enumerate(spans) for piece in tl.pieces(span)]
+    if not pieces:
+        return Summary()
+    sample = SAMPLE
+    if agenda is not None:
+        share = tl.count(0, len(tl.starts), agenda)[1] / max(1, tl.total_paragraphs)
+        sample = min(AGENDA_SAMPLE_MAX, round(SAMPLE / share)) if share else SAMPLE
+    ranges = [list(tl.bounds(p.first, p.stop)) for _, p in pieces]
+    samples: dict[int, list[int]] = {}
+    for key, ids in ctx.conn.execute(
+        SAMPLE_SQL, {"q": expression, "ranges": json.dumps(ranges), "n": sample}
+    ):
+        samples[int(key)] = [int(x) for x in ids.split(",")] if ids else []
+    tallies = [_tally(tl, p, samples.get(k, []), sample, agenda) for k, (_, p) in enumerate(pieces)]
+
+    years: dict[int, int] = {}
+    estimated: set[int] = set()
+    for (_, piece), tally in zip(pieces, tallies, strict=True):
+        if tally.statements or not tally.exact:
+            years[piece.year] = years.get(piece.year, 0) + tally.statements
+        if not tally.exact:
+            estimated.add(piece.year)
+    years = {y: n for y, n in sorted(years.items()) if n or y in estimated}
+    paragraphs = sum(t.paragraphs for t in tallies)
+    statements = sum(t.statements for t in tallies)
+    exact = not estimated
+
+    keep = _keeper(tl, agenda)
+    key = _date_key(tl)
+    firsts, latests = [], []
+    for i in range(len(spans)):
+        mine = [(p, t) for (j, p), t in zip(pieces, tallies, strict=True) if j == i]
+        if (found := _edge(ctx, expression, mine, keep, newest=False)) is not None:
+            firsts.append(found)
+        if (found := _edge(ctx, expression, mine, keep, newest=True)) is not None:
+            latests.append(found)
+    return Summary(
+        paragraphs=paragraphs if exact else _about(paragraphs),
+        statements=statements if exact else _about(statements),
+        exact=exact,
+        years=years,
+        estimated_years=frozenset(estimated),
+        first=min(firsts, key=key) if firsts else None,
+        latest=max(latests, key=key) if latests else None,
+    )
+
+
+def _edge(
+    ctx: _Context,
+    expression: str,
+    pieces: list[tuple[Piece, _Tally]],
+    keep: Callable[[int], bool] | None,
+    *,
+    newest: bool,
+) -> int | None:
+    """The first (or latest) match in one run: from the samples where they tell, else read
+    from the end of the first piece that has matches."""
+    for piece, tally in reversed(pieces) if newest else pieces:
+        if tally.exact:
+            found = tally.last if newest else tally.first
+            if found is not None:
+                return found
+            continue
+        if not newest and tally.first is not None:
+            return tally.first
+        bounds = ctx.timeline.bounds(piece.first, piece.stop)
+        found = next(_scan(ctx, expression, bounds, descending=newest, keep=keep, chunk=50), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _about(n: int) -> int:
+    """An estimate rounded to three significant figures."""
+    digits = len(str(n))
+    return round(n, 3 - digits) if digits > 3 else n
+
+
+# --- the search -------------------------------------------------------------------------------
 
 
 def search(
@@ -113,74 +551,65 @@ def search(
 ) -> SearchResult:
     """Paragraphs matching `query`, one page of them, with totals and the per-year history."""
     result = SearchResult(query)
-    expression = query.fts()
-    if expression is None:
+    if query.fts() is None:
         return result
-    where, params = filters.sql()
-    params = {**params, "q": expression, "cap": COUNT_CAP}
-    conn = session.connection()
-
-    # One pass over the newest COUNT_CAP matches (FTS5 hands out rowids in descending order
-    # without sorting) gives the totals, the history per year and the first and latest use.
-    bounded = (
-        "SELECT paragraph_fts.rowid AS id, p.statement_pk, p.number, s.year, s.date "
-        f"{MATCHES} {where} ORDER BY paragraph_fts.rowid DESC LIMIT :cap"
-    )
-    per_year = conn.execute(
-        text(
-            "SELECT year, count(*), count(DISTINCT statement_pk), "
-            "min(date || ' ' || printf('%012d', statement_pk) || ' ' || printf('%06d', number)), "
-            "max(date || ' ' || printf('%012d', statement_pk) || ' ' || printf('%06d', number)) "
-            f"FROM ({bounded}) GROUP BY year ORDER BY year"
-        ),
-        params,
-    ).all()
-    if not per_year:
+    ctx = _Context(session)
+    expression = _fts_expression(ctx, query)
+    assert expression is not None
+    tl = ctx.timeline
+    spans = tl.spans(filters.year_from, filters.year_to)
+    agenda = filters.agenda_item
+    key = (ctx.version, expression, filters) if ctx.version else None
+    summary = _summaries.get_or_compute(key, lambda: _summarize(ctx, expression, spans, agenda))
+    if summary.first is None:
         return result
-    result.total_paragraphs = sum(int(row[1]) for row in per_year)
-    result.total_statements = sum(int(row[2]) for row in per_year)
-    result.capped = result.total_paragraphs >= COUNT_CAP
-    result.years = {int(row[0]): int(row[2]) for row in per_year}
-    result.first_use = _use(session, per_year[0][3])
-    result.latest_use = _use(session, per_year[-1][4])
 
-    restrict = " AND paragraph_fts.rowid IN (SELECT id FROM bounded)" if result.capped else ""
-    page_params = {**params, "limit": limit, "offset": offset}
-    if sort == "relevance" and not where:
-        # Ranking needs only the index: rank first, then join the page's twenty rows.
-        page = conn.execute(
-            text(
-                f"WITH bounded AS ({bounded}), top AS ("
-                "SELECT paragraph_fts.rowid AS id, paragraph_fts.rank AS rank FROM paragraph_fts "
-                f"WHERE paragraph_fts MATCH :q{restrict} "
-                "ORDER BY rank LIMIT :limit OFFSET :offset) "
-                "SELECT p.id, p.statement_pk, p.number, top.rank FROM top "
-                "JOIN paragraph p ON p.id = top.id ORDER BY top.rank"
-            ),
-            page_params,
-        ).all()
+    scorer = _scorer(ctx, query, summary, filters)
+    if sort == "relevance":
+        ranking = _ranked(ctx, expression, scorer, spans, agenda, offset, limit)
+        page = [rowid for rowid, _ in ranking.page]
+        if ranking.capped:
+            result.ranked_among = ranking.ranked
+            if ranking.oldest is not None:
+                result.ranked_since = dt.date.fromisoformat(tl.dates[tl.segment(ranking.oldest)])
     else:
-        order = {
-            "relevance": "rank, s.date DESC, p.number",
-            "newest": "s.date DESC, s.pk DESC, p.number",
-            "oldest": "s.date ASC, s.pk ASC, p.number",
-        }[sort]
-        page = conn.execute(
-            text(
-                f"WITH bounded AS ({bounded}) "
-                f"SELECT p.id, p.statement_pk, p.number, paragraph_fts.rank {MATCHES} {where}"
-                f"{restrict} ORDER BY {order} LIMIT :limit OFFSET :offset"
-            ),
-            page_params,
-        ).all()
-    statements = _statements(session, {r[1] for r in page})
-    snippets = _snippets(session, expression, [r[0] for r in page])
+        page = _by_date(
+            ctx, expression, spans, agenda, newest=sort == "newest", offset=offset, limit=limit
+        )
+
+    rows = _paragraphs(ctx.conn, [*page, summary.first, summary.latest])
+    statements = _statements(session, {pk for pk, _ in rows.values()})
+    shown = _snippets(ctx.conn, expression, scorer, page)
     result.hits = [
-        Hit(statements[pk], number, snippets.get(pid, Markup("")), float(rank))
-        for pid, pk, number, rank in page
+        Hit(statements[rows[pid][0]], rows[pid][1], *shown.get(pid, (Markup(""), 0.0)))
+        for pid in page
+        if pid in rows and rows[pid][0] in statements
     ]
-    result.paragraph_counts = paragraph_counts(session, [h.statement.pk for h in result.hits])
+    result.total_paragraphs = summary.paragraphs
+    result.total_statements = summary.statements
+    result.capped = not summary.exact
+    result.years = summary.years
+    result.estimated_years = summary.estimated_years
+    result.first_use = _use(rows, statements, summary.first)
+    result.latest_use = _use(rows, statements, summary.latest)
+    result.paragraph_counts = {
+        h.statement.pk: tl.paragraph_counts.get(h.statement.pk, 0)
+        for h in result.hits
+        if h.statement.pk is not None
+    }
     return result
+
+
+def _paragraphs(conn: Connection, ids: list[int | None]) -> dict[int, tuple[int, int]]:
+    """Statement pk and paragraph number by paragraph id."""
+    wanted = sorted({int(i) for i in ids if i is not None})
+    if not wanted:
+        return {}
+    rows = conn.exec_driver_sql(
+        "SELECT id, statement_pk, number FROM paragraph "
+        f"WHERE id IN ({','.join(str(i) for i in wanted)})"
+    )
+    return {int(pid): (int(pk), int(number)) for pid, pk, number in rows}
 
 
 def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
@@ -190,61 +619,65 @@ def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
     return {s.pk: s for s in rows if s.pk is not None}
 
 
-def paragraph_counts(session: Session, pks: list[int | None]) -> dict[int, int]:
-    wanted = [pk for pk in pks if pk is not None]
-    if not wanted:
-        return {}
-    rows = session.connection().execute(
-        text(
-            "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN "
-            f"({','.join(str(int(pk)) for pk in set(wanted))}) GROUP BY statement_pk"
-        )
-    )
-    return {int(pk): int(n) for pk, n in rows}
+def _use(
+    rows: dict[int, tuple[int, int]], statements: dict[int, Statement], rowid: int | None
+) -> Use | None:
+    if rowid is None or rowid not in rows or rows[rowid][0] not in statements:
+        return None
+    pk, number = rows[rowid]
+    return Use(statements[pk], number)
 
 
-def _snippets(session: Session, expression: str, ids: list[int]) -> dict[int, Markup]:
-    """Whole paragraphs when short, an excerpt around the match when long, matches marked."""
+def _snippets(
+    conn: Connection, expression: str, scorer: Scorer, ids: list[int]
+) -> dict[int, tuple[Markup, float]]:
+    """Whole paragraphs when short, an excerpt around the match when long, matches marked;
+    with each paragraph's score."""
     if not ids:
         return {}
     id_list = ",".join(str(int(i)) for i in ids)
-    rows = session.connection().execute(
+    rows = conn.execute(
         text(
-            "SELECT rowid, "
-            "CASE WHEN length(plain) - length(replace(plain, ' ', '')) < :words "
-            "THEN highlight(paragraph_fts, 0, :open, :close) "
-            "ELSE snippet(paragraph_fts, 0, :open, :close, '…', :tokens) END "
-            f"FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid IN ({id_list})"
+            "SELECT rowid, highlight(paragraph_fts, 0, :open, :close), "
+            "snippet(paragraph_fts, 0, :open, :close, '…', :tokens), "
+            "(SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid) "
+            "FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi "
+            # One pass over the range: `rowid IN` would restart the index search per row.
+            f"AND +rowid IN ({id_list})"
         ),
         {
             "q": expression,
             "open": OPEN,
             "close": CLOSE,
-            "words": SNIPPET_FROM_WORDS,
             "tokens": SNIPPET_TOKENS,
+            "lo": min(ids),
+            "hi": max(ids),
         },
     )
-    return {int(rowid): marked(value) for rowid, value in rows}
-
-
-def _use(session: Session, key: str) -> Use | None:
-    """The statement and paragraph named by a 'date pk number' key from the history pass."""
-    _date, pk, number = key.split(" ")
-    statement = session.get(Statement, int(pk))
-    return Use(statement, int(number)) if statement else None
+    out = {}
+    for rowid, whole, excerpt, size in rows:
+        words = length(bytes(size or b""))
+        shown = whole if words < SNIPPET_FROM_WORDS else excerpt
+        out[int(rowid)] = (marked(shown), scorer.score(whole, words))
+    return out
 
 
 def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
     """For a statement page opened from a search hit: its matching paragraphs with the
     matched words marked, by paragraph number."""
-    expression = query.fts()
-    if expression is None:
+    if query.fts() is None:
         return {}
-    rows = session.connection().execute(
+    ctx = _Context(session)
+    expression = _fts_expression(ctx, query)
+    # The statement's id range bounds the index scan: a common word is not read archive-wide.
+    rows = ctx.conn.execute(
         text(
             "SELECT p.number, highlight(paragraph_fts, 0, :open, :close) "
             "FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid "
-            "WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk"
+            "WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk "
+            "AND paragraph_fts.rowid BETWEEN "
+            "(SELECT min(id) FROM paragraph WHERE statement_pk = :pk) AND "
+            "(SELECT max(id) FROM paragraph WHERE statement_pk = :pk)"
         ),
         {"q": expression, "open": OPEN, "close": CLOSE, "pk": statement_pk},
     )
