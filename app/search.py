@@ -30,20 +30,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-from pathlib import Path
 from typing import Any, Literal
-from weakref import WeakKeyDictionary
 
 from markupsafe import Markup, escape
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.models import Statement
 from app.query import Query
 from app.ranking import Scorer, idf, length, varint
-from app.search_cache import LRU, PerVersion, database_version
+from app.search_cache import LRU, PerVersion, archive_version
 from app.timeline import Piece, Span, Timeline, load_timeline
 
 RANK_CAP = 1_000
@@ -170,12 +169,14 @@ PREFIX_WORD_OPEN_SQL = text(
 _timelines: PerVersion[Timeline] = PerVersion()
 _summaries: LRU[tuple[Any, ...], Summary] = LRU(512)
 _prefix_words: LRU[tuple[Any, ...], tuple[str, ...]] = LRU(4096)
-_files: WeakKeyDictionary[Engine, Path | None] = WeakKeyDictionary()
 
 
-def clear_caches() -> None:
-    """Forget everything kept between requests (benchmarks measure a cold search with it)."""
-    _timelines.clear()
+def clear_caches(*, timelines: bool = True) -> None:
+    """Forget what is kept between requests: the counts and prefixes of queries, and unless
+    told otherwise the timelines (a benchmark measures a query never seen before with
+    `timelines=False`)."""
+    if timelines:
+        _timelines.clear()
     _summaries.clear()
     _prefix_words.clear()
 
@@ -186,9 +187,7 @@ class _Context:
 
     def __init__(self, session: Session) -> None:
         self.conn = session.connection()
-        self.path = _database_file(self.conn)
-        version = database_version(self.path) if self.path else None
-        self.version: tuple[Any, ...] | None = (self.path, version) if version else None
+        self.version = archive_version(self.conn)
         self._timeline: Timeline | None = None
         self.prefix_words: dict[str, tuple[str, ...]] = {}
         """Words each prefix of the query stands for (see `_fts_expression`)."""
@@ -204,22 +203,12 @@ class _Context:
     @property
     def timeline(self) -> Timeline:
         if self._timeline is None:
-            if self.path is None or self.version is None:
+            if self.version is None:
                 self._timeline = load_timeline(self.conn)
             else:
-                self._timeline = _timelines.get(
-                    self.path, self.version[1], lambda: load_timeline(self.conn)
-                )
+                path, version = self.version
+                self._timeline = _timelines.get(path, version, lambda: load_timeline(self.conn))
         return self._timeline
-
-
-def _database_file(conn: Connection) -> Path | None:
-    engine = conn.engine
-    if engine not in _files:
-        rows = conn.exec_driver_sql("PRAGMA database_list").all()
-        name = next((r[2] for r in rows if r[1] == "main"), "")
-        _files[engine] = Path(name) if name else None
-    return _files[engine]
 
 
 def _fts_expression(ctx: _Context, query: Query) -> str | None:
@@ -615,7 +604,11 @@ def _paragraphs(conn: Connection, ids: list[int | None]) -> dict[int, tuple[int,
 def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
     if not pks:
         return {}
-    rows = session.exec(select(Statement).where(col(Statement.pk).in_(pks)))
+    # A statement row carries its whole source file; a hit needs only its summary.
+    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    rows = session.exec(
+        select(Statement).where(col(Statement.pk).in_(pks)).options(*(defer(c) for c in big))
+    )
     return {s.pk: s for s in rows if s.pk is not None}
 
 

@@ -15,6 +15,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Generic, TypeVar
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.engine import Connection, Engine
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -53,6 +56,27 @@ def database_version(path: Path) -> Version | None:
     except OSError:
         return None
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size, header)
+
+
+_files: WeakKeyDictionary[Engine, Path | None] = WeakKeyDictionary()
+
+
+def database_file(conn: Connection) -> Path | None:
+    """The file of the connection's main database (None for an in-memory one)."""
+    engine = conn.engine
+    if engine not in _files:
+        rows = conn.exec_driver_sql("PRAGMA database_list").all()
+        name = next((r[2] for r in rows if r[1] == "main"), "")
+        _files[engine] = Path(name) if name else None
+    return _files[engine]
+
+
+def archive_version(conn: Connection) -> tuple[Path, Version] | None:
+    """The archive's file and its version, the key of anything cached about it; None when
+    nothing may be cached."""
+    path = database_file(conn)
+    version = database_version(path) if path else None
+    return (path, version) if path and version else None
 
 
 class LRU(Generic[K, V]):

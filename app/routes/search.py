@@ -23,6 +23,7 @@ from app.search import (
     Sort,
     search,
 )
+from app.search_cache import LRU, archive_version
 from app.templating import templates
 
 router = APIRouter()
@@ -60,6 +61,15 @@ def run_search(
         session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
     )
     return query, result
+
+
+_agenda_choices: LRU[object, list[tuple[str, int]]] = LRU(4)
+
+
+def _agenda_items(session: SessionDep) -> list[tuple[str, int]]:
+    """The agenda filter's choices, counted once per version of the archive."""
+    key = archive_version(session.connection())
+    return _agenda_choices.get_or_compute(key, lambda: crud.agenda_items(session))
 
 
 def _sorted_url(request: Request, sort: str) -> str:
@@ -109,7 +119,7 @@ def search_page(
             "agenda": options.agenda or "",
             "page": page,
             "pages": max(1, -(-min(_reachable(result), 10_000 * 20) // 20)),
-            "agenda_items": crud.agenda_items(session),
+            "agenda_items": _agenda_items(session),
             "newest_url": _sorted_url(request, "newest"),
         },
     )
