@@ -581,12 +581,18 @@ def search(
     result.estimated_years = summary.estimated_years
     result.first_use = _use(rows, statements, summary.first)
     result.latest_use = _use(rows, statements, summary.latest)
-    result.paragraph_counts = {
-        h.statement.pk: tl.paragraph_counts.get(h.statement.pk, 0)
-        for h in result.hits
-        if h.statement.pk is not None
-    }
+    result.paragraph_counts = _paragraph_counts(ctx.conn, {pk for pk, _ in rows.values()})
     return result
+
+
+def _paragraph_counts(conn: Connection, pks: set[int]) -> dict[int, int]:
+    if not pks:
+        return {}
+    rows = conn.exec_driver_sql(
+        "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN "
+        f"({','.join(str(int(pk)) for pk in pks)}) GROUP BY statement_pk"
+    )
+    return {int(pk): int(n) for pk, n in rows}
 
 
 def _paragraphs(conn: Connection, ids: list[int | None]) -> dict[int, tuple[int, int]]:

@@ -11,6 +11,7 @@ of the archive (about a second per million paragraphs) and holds a few numbers p
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
@@ -64,16 +65,16 @@ class Timeline:
     they form. Dates are ISO strings, which sort as dates do."""
 
     def __init__(self, rows: list[Row]) -> None:
-        self.starts = [r[0] for r in rows]
-        self.ends = [r[1] for r in rows]
-        self.pks = [r[3] for r in rows]
-        self.dates = [r[4] for r in rows]
-        self.years = [r[5] for r in rows]
-        self.agendas = [r[6] for r in rows]
-        self.paragraphs_before = [0, *accumulate(r[2] for r in rows)]
-        self.paragraph_counts: dict[int, int] = {}
-        for r in rows:
-            self.paragraph_counts[r[3]] = self.paragraph_counts.get(r[3], 0) + r[2]
+        # Compact: a hundred thousand statements take a few megabytes (numbers in arrays,
+        # each distinct date and agenda item stored once).
+        shared: dict[str | None, str | None] = {}
+        self.starts = array("q", (r[0] for r in rows))
+        self.ends = array("q", (r[1] for r in rows))
+        self.pks = array("q", (r[3] for r in rows))
+        self.dates: list[str] = [shared.setdefault(r[4], r[4]) or "" for r in rows]
+        self.years = array("q", (r[5] for r in rows))
+        self.agendas = [shared.setdefault(r[6], r[6]) for r in rows]
+        self.paragraphs_before = array("q", [0, *accumulate(r[2] for r in rows)])
         self.runs: list[Span] = []
         first = 0
         for i in range(1, len(rows)):
@@ -82,7 +83,7 @@ class Timeline:
                 first = i
         if rows:
             self.runs.append(Span(first, len(rows)))
-        self._by_agenda: dict[str, tuple[list[int], list[int]]] = {}
+        self._by_agenda: dict[str, tuple[array[int], array[int]]] = {}
 
     @property
     def total_paragraphs(self) -> int:
@@ -136,12 +137,12 @@ class Timeline:
             paragraphs[stop] - paragraphs[first],
         )
 
-    def _agenda_sums(self, agenda: str) -> tuple[list[int], list[int]]:
+    def _agenda_sums(self, agenda: str) -> tuple[array[int], array[int]]:
         sums = self._by_agenda.get(agenda)
         if sums is None:
             flags = [a == agenda for a in self.agendas]
-            statements = [0, *accumulate(int(f) for f in flags)]
-            paragraphs = [0, *accumulate(self._sizes(flags))]
+            statements = array("q", [0, *accumulate(int(f) for f in flags)])
+            paragraphs = array("q", [0, *accumulate(self._sizes(flags))])
             sums = self._by_agenda[agenda] = (statements, paragraphs)
         return sums
 

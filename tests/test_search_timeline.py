@@ -31,7 +31,6 @@ def test_runs_break_where_dates_go_back() -> None:
     tl = Timeline(ROWS)
     assert tl.runs == [Span(0, 3), Span(3, 5)]
     assert tl.total_paragraphs == 13
-    assert tl.paragraph_counts == {10: 3, 11: 2, 12: 4, 13: 2, 14: 2}
 
 
 def test_ids_map_to_their_statement() -> None:
