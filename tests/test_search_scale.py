@@ -232,3 +232,12 @@ def test_an_ingest_is_seen_by_the_next_search(db_path: Path, engine: Engine) -> 
 
 def _marks(snippet: str) -> list[str]:
     return re.findall(r"<mark>(.*?)</mark>", snippet)
+
+
+def test_where_this_language_started_keeps_the_filters(client: TestClient) -> None:
+    page = client.get("/search", params={"q": ORGANIZED, "year_from": 2020}).text
+    assert "first used in S/PRST/2023/6" in page
+    assert (
+        '<a href="/search?q=%22organized+criminal+groups+and+networks%22&amp;year_from=2020'
+        '&amp;sort=oldest">Show where this language started</a>' in page
+    )

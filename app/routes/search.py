@@ -121,6 +121,7 @@ def search_page(
             "pages": max(1, -(-min(_reachable(result), 10_000 * 20) // 20)),
             "agenda_items": _agenda_items(session),
             "newest_url": _sorted_url(request, "newest"),
+            "oldest_url": _sorted_url(request, "oldest"),
         },
     )
 
