@@ -47,6 +47,7 @@ def varint(blob: bytes, at: int = 0) -> tuple[int, int]:
 
 def idf(paragraphs: int, holding: int) -> float:
     """FTS5's IDF of a term held by `holding` of `paragraphs` paragraphs."""
+    holding = min(holding, paragraphs)  # an estimate may overshoot
     value = math.log((paragraphs - holding + 0.5) / (holding + 0.5))
     return value if value > 0 else 1e-6
 

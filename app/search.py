@@ -484,9 +484,13 @@ def _summarize(ctx: _Context, expression: str, spans: list[Span], agenda: str | 
             firsts.append(found)
         if (found := _edge(ctx, expression, mine, keep, newest=True)) is not None:
             latests.append(found)
+    if not exact:  # rounded, and never more than there is
+        most = [tl.count(p.first, p.stop, agenda) for _, p in pieces]
+        statements = min(_about(statements), sum(n for n, _ in most))
+        paragraphs = min(_about(paragraphs), sum(n for _, n in most))
     return Summary(
-        paragraphs=paragraphs if exact else _about(paragraphs),
-        statements=statements if exact else _about(statements),
+        paragraphs=paragraphs,
+        statements=statements,
         exact=exact,
         years=years,
         estimated_years=frozenset(estimated),
