@@ -1,22 +1,22 @@
 """Full-text search over paragraphs: all FTS5 SQL lives here.
 
-A query is parsed by `app.query` into a safe FTS5 expression; every value is bound; bm25
-ranks; `highlight`/`snippet` mark matches with control characters that become <mark> only
-after the text has been escaped.
+A query is parsed by `app.query` into a safe FTS5 expression; every value is bound;
+`highlight`/`snippet` mark matches with control characters that become <mark> only after the
+text has been escaped.
 
-Built for an archive of millions of paragraphs, where FTS5 can find every match of a common
-word in rowid order quickly but cannot count, rank or group them all within a request:
+Built for an archive of millions of paragraphs, where FTS5 finds the matches of a common word
+in id order quickly but cannot count, rank or group all of them within a request:
 
-- Matches are read in rowid order, which follows dates inside each run of the timeline
-  (`app.timeline`): a date-sorted page reads only the rows it shows, a year filter is a rowid
+- Matches are read in id order, which follows dates inside each run of the timeline
+  (`app.timeline`): a date-sorted page reads only the rows it shows, a year filter is an id
   range, and the statement of a match is looked up in memory.
 - Counts and the per-year history come from one statement that reads, for each year, at most
-  `SAMPLE` matches: a year with fewer is counted exactly; a busier year is estimated from its
-  sample (the density of matches among the paragraphs read, the share of the statements read
-  that use the query), and the result says which years and totals are estimates. First and
-  latest use are always exact. The summary is kept per version of the archive.
-- Relevance ranks the newest `RANK_CAP` matches with bm25 (about a microsecond a row, where
-  finding a match costs a fraction of that); when there are more, the result says so.
+  `SAMPLE` matches; a year with fewer is counted exactly, a busier one estimated from its
+  sample (`app.estimate`), and the result says which. First and latest use are always exact.
+  The summary is kept per version of the archive (`app.search_cache`).
+- Relevance ranks the newest `RANK_CAP` matches by BM25, scored from `highlight()` as FTS5's
+  bm25() would score them (`app.ranking`: bm25() itself first counts every match of every
+  phrase, longer than a whole search may take); when there are more, the result says so.
 - A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
   merges their lists lazily instead of building the whole prefix list for every lookup.
 """
@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -33,12 +34,11 @@ from itertools import islice
 from typing import Any, Literal
 
 from markupsafe import Markup, escape
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from app.estimate import Summary, Tally, combine, tally
 from app.models import Statement
 from app.query import Query
 from app.ranking import Scorer, idf, length, varint
@@ -82,20 +82,6 @@ class Use:
     number: int
 
 
-@dataclass(frozen=True)
-class Summary:
-    """Counts, history and first and latest use of one query under one set of filters."""
-
-    paragraphs: int = 0
-    statements: int = 0
-    exact: bool = True
-    years: dict[int, int] = field(default_factory=dict)
-    estimated_years: frozenset[int] = frozenset()
-    first: int | None = None
-    """Paragraph id of the first use (oldest date, then lowest id)."""
-    latest: int | None = None
-
-
 @dataclass
 class SearchResult:
     query: Query
@@ -132,36 +118,56 @@ def marked(fts_text: str) -> Markup:
 
 # --- SQL --------------------------------------------------------------------------------------
 
-# For each rowid range (one year of one run), the first :n matches in it, as "id,id,...".
-SAMPLE_SQL = text(
+# For each id range (a year of one run), its first :n matches as "id,id,...".
+SAMPLE_SQL = (
     "SELECT r.key, (SELECT group_concat(rowid) FROM ("
     " SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
     " AND rowid BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')"
     " ORDER BY rowid LIMIT :n)) FROM json_each(:ranges) AS r"
 )
 SCAN_SQL = {
-    descending: text(
-        "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
-        f" AND rowid BETWEEN :lo AND :hi ORDER BY rowid {'DESC' if descending else 'ASC'}"
-        " LIMIT :n OFFSET :skip"
-    )
+    descending: "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    f" AND rowid BETWEEN :lo AND :hi ORDER BY rowid {'DESC' if descending else 'ASC'}"
+    " LIMIT :n OFFSET :skip"
     for descending in (False, True)
 }
-# The newest matches, marked and with their length, for the caller to score (app.ranking).
-RANK_SQL = text(
+# The newest matches, marked, with their docsize record, for app.ranking to score.
+RANK_SQL = (
     "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
     " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
     " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
     " ORDER BY rowid DESC LIMIT :n"
 )
+# What a page shows of its hits. The hits lie in one id range: a single pass over it with the
+# ids tested after (`+rowid`), where `rowid IN` would restart the index search for each id.
+SHOWN_SQL = (
+    "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+    " snippet(paragraph_fts, 0, :open, :close, '…', :tokens),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " AND +rowid IN (SELECT value FROM json_each(:ids))"
+)
+# A statement's matching paragraphs, its id range bounding the index scan.
+STATEMENT_MARKS_SQL = (
+    "SELECT p.number, highlight(paragraph_fts, 0, :open, :close)"
+    " FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid"
+    " WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk AND paragraph_fts.rowid BETWEEN"
+    " (SELECT min(id) FROM paragraph WHERE statement_pk = :pk) AND"
+    " (SELECT max(id) FROM paragraph WHERE statement_pk = :pk)"
+)
+PARAGRAPHS_SQL = (
+    "SELECT id, statement_pk, number FROM paragraph WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+PARAGRAPH_COUNTS_SQL = (
+    "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN"
+    " (SELECT value FROM json_each(:pks)) GROUP BY statement_pk"
+)
 # The index's totals: paragraphs, then words (FTS5's 'averages' record).
-TOTALS_SQL = text("SELECT block FROM paragraph_fts_data WHERE id = 1")
-PREFIX_WORD_SQL = text(
+TOTALS_SQL = "SELECT block FROM paragraph_fts_data WHERE id = 1"
+PREFIX_WORD_SQL = (
     "SELECT term FROM paragraph_terms WHERE term >= :lo AND term < :hi ORDER BY term LIMIT 1"
 )
-PREFIX_WORD_OPEN_SQL = text(
-    "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER BY term LIMIT 1"
-)
+PREFIX_WORD_OPEN_SQL = "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER BY term LIMIT 1"
 
 
 # --- per-version state ------------------------------------------------------------------------
@@ -187,18 +193,19 @@ class _Context:
 
     def __init__(self, session: Session) -> None:
         self.conn = session.connection()
+        # Search queries return up to thousands of rows of a few columns: read through the
+        # driver, SQLAlchemy's rows would cost more than the queries.
+        self._driver: sqlite3.Connection = self.conn.connection.driver_connection  # type: ignore[assignment]
         self.version = archive_version(self.conn)
         self._timeline: Timeline | None = None
         self.prefix_words: dict[str, tuple[str, ...]] = {}
         """Words each prefix of the query stands for (see `_fts_expression`)."""
 
-    def totals(self) -> tuple[int, int]:
-        """Paragraphs and words in the index."""
-        row = self.conn.execute(TOTALS_SQL).first()
-        if row is None:
-            return 0, 0
-        paragraphs, at = varint(bytes(row[0]))
-        return paragraphs, varint(bytes(row[0]), at)[0]
+    def rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        try:
+            return self._driver.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:  # reported as any database error is (app.main)
+            raise OperationalError(sql, params, exc) from exc
 
     @property
     def timeline(self) -> Timeline:
@@ -210,20 +217,28 @@ class _Context:
                 self._timeline = _timelines.get(path, version, lambda: load_timeline(self.conn))
         return self._timeline
 
+    def totals(self) -> tuple[int, int]:
+        """Paragraphs and words in the index."""
+        rows = self.rows(TOTALS_SQL, {})
+        if not rows:
+            return 0, 0
+        paragraphs, at = varint(rows[0][0])
+        return paragraphs, varint(rows[0][0], at)[0]
+
 
 def _fts_expression(ctx: _Context, query: Query) -> str | None:
     """The query's FTS5 expression, its prefixes replaced by the words they stand for."""
     words = {}
     for prefix in query.prefixes():
         key = (ctx.version, prefix) if ctx.version else None
-        found = _prefix_words.get_or_compute(key, partial(_words_starting, ctx.conn, prefix))
+        found = _prefix_words.get_or_compute(key, partial(_words_starting, ctx, prefix))
         if found:
             words[prefix] = found
     ctx.prefix_words = words
     return query.fts(words)
 
 
-def _words_starting(conn: Connection, prefix: str) -> tuple[str, ...]:
+def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...]:
     """The indexed words that start with `prefix`, in order; empty when there are none or
     more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each word is found
     by a seek in the index (the 'instance' view reads no postings to find the next word)."""
@@ -234,12 +249,12 @@ def _words_starting(conn: Connection, prefix: str) -> tuple[str, ...]:
     try:
         while len(words) <= MAX_PREFIX_WORDS:
             if upper is None:
-                row = conn.execute(PREFIX_WORD_OPEN_SQL, {"lo": low}).first()
+                rows = ctx.rows(PREFIX_WORD_OPEN_SQL, {"lo": low})
             else:
-                row = conn.execute(PREFIX_WORD_SQL, {"lo": low, "hi": upper}).first()
-            if row is None or not str(row[0]).startswith(prefix):
+                rows = ctx.rows(PREFIX_WORD_SQL, {"lo": low, "hi": upper})
+            if not rows or not str(rows[0][0]).startswith(prefix):
                 break
-            words.append(str(row[0]))
+            words.append(str(rows[0][0]))
             # Words hold no control characters: the next word sorts at or after this.
             low = words[-1] + "\x01"
     except OperationalError:  # an archive from before paragraph_terms (revision 0007)
@@ -262,6 +277,13 @@ def _keeper(timeline: Timeline, agenda: str | None) -> Callable[[int], bool] | N
     return keep
 
 
+def _date_key(timeline: Timeline) -> Callable[[int], tuple[str, int]]:
+    def key(rowid: int) -> tuple[str, int]:
+        return timeline.dates[timeline.segment(rowid)], rowid
+
+    return key
+
+
 def _scan(
     ctx: _Context,
     expression: str,
@@ -275,13 +297,8 @@ def _scan(
     """Matches with ids in `bounds`, in id order, read from the index a chunk at a time."""
     lo, hi = bounds
     while lo <= hi:
-        rows = [
-            int(r[0])
-            for r in ctx.conn.execute(
-                SCAN_SQL[descending],
-                {"q": expression, "lo": lo, "hi": hi, "n": chunk, "skip": skip},
-            )
-        ]
+        params = {"q": expression, "lo": lo, "hi": hi, "n": chunk, "skip": skip}
+        rows = [r[0] for r in ctx.rows(SCAN_SQL[descending], params)]
         for rowid in rows:
             if keep is None or keep(rowid):
                 yield rowid
@@ -293,13 +310,6 @@ def _scan(
             lo = rows[-1] + 1
         skip = 0
         chunk = min(chunk * 4, 20_000)
-
-
-def _date_key(timeline: Timeline) -> Callable[[int], tuple[str, int]]:
-    def key(rowid: int) -> tuple[str, int]:
-        return timeline.dates[timeline.segment(rowid)], rowid
-
-    return key
 
 
 def _by_date(
@@ -317,8 +327,7 @@ def _by_date(
     keep = _keeper(tl, agenda)
     if len(spans) == 1 and keep is None:
         # The common case: one run, so index order is date order; SQLite skips the offset.
-        span = spans[0]
-        bounds = tl.bounds(span.first, span.stop)
+        bounds = tl.bounds(spans[0].first, spans[0].stop)
         rows = _scan(ctx, expression, bounds, descending=newest, skip=offset, chunk=limit)
         return list(islice(rows, limit))
     streams = [
@@ -338,7 +347,7 @@ def _by_date(
 
 @dataclass
 class _Ranking:
-    page: list[tuple[int, float]]
+    page: list[int]
     ranked: int
     capped: bool
     oldest: int | None
@@ -346,19 +355,20 @@ class _Ranking:
 
 def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> Scorer:
     """BM25 for the query's terms, each term's paragraph count from its (cached) summary."""
-    tl = ctx.timeline
     terms = [term for group in query.groups for term in group]
-    everywhere = tl.spans(None, None)
     counts = []
     for term in terms:
         if len(terms) == 1 and not query.excluded and filters == Filters():
-            # The query is this term alone: its own count is the term's.
-            counts.append(summary.paragraphs)
+            counts.append(summary.paragraphs)  # the query is this term alone
             continue
         expression = term.fts(ctx.prefix_words)
         key = (ctx.version, expression, Filters()) if ctx.version else None
-        summarize = partial(_summarize, ctx, expression, everywhere, None)
-        counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
+        everywhere = ctx.timeline.spans(None, None)
+        counts.append(
+            _summaries.get_or_compute(
+                key, partial(_summarize, ctx, expression, everywhere, None)
+            ).paragraphs
+        )
     paragraphs, words = ctx.totals()
     return Scorer(terms, [idf(paragraphs, n) for n in counts], words / max(1, paragraphs))
 
@@ -374,16 +384,14 @@ def _ranked(
 ) -> _Ranking:
     """One page by BM25 among the newest RANK_CAP matches (all of them when fewer)."""
     tl = ctx.timeline
-    candidates: list[tuple[int, str, bytes]] = []
+    candidates: list[tuple[int, str, bytes | None]] = []
     capped = False
     for span in spans:
         lo, hi = tl.bounds(span.first, span.stop)
-        rows = ctx.conn.execute(
-            RANK_SQL,
-            {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1, "open": OPEN, "close": CLOSE},
-        ).all()
+        params = {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1}
+        rows = ctx.rows(RANK_SQL, {**params, "open": OPEN, "close": CLOSE})
         capped = capped or len(rows) > RANK_CAP
-        candidates.extend((int(r[0]), str(r[1]), bytes(r[2] or b"")) for r in rows[:RANK_CAP])
+        candidates += rows[:RANK_CAP]
     key = _date_key(tl)
     if len(spans) > 1 and len(candidates) > RANK_CAP:
         candidates = heapq.nlargest(RANK_CAP, candidates, key=lambda c: key(c[0]))
@@ -397,86 +405,33 @@ def _ranked(
         oldest = min(c[0] for c in candidates)
     else:
         oldest = min((c[0] for c in candidates), key=key)
-    scored = [(scorer.score(marks, length(size)), rowid) for rowid, marks, size in candidates]
-    # Equal scores (the same agreed text) list the newest first.
-    scored.sort(key=lambda c: (c[0], -c[1]))
-    page = [(rowid, score) for score, rowid in scored[offset : offset + limit]]
+    score = scorer.score
+    scored = [(score(marks, length(size or b"")), -rowid) for rowid, marks, size in candidates]
+    scored.sort()  # equal scores (the same agreed text): the newest first
+    page = [-negative for _, negative in scored[offset : offset + limit]]
     return _Ranking(page, len(candidates), capped, oldest)
 
 
 # --- counts and history -----------------------------------------------------------------------
 
 
-@dataclass
-class _Tally:
-    """What the sample of one piece (a year of a run) says."""
-
-    paragraphs: int
-    statements: int
-    exact: bool
-    first: int | None
-    last: int | None
-
-
-def _tally(
-    tl: Timeline, piece: Piece, rowids: list[int], sample: int, agenda: str | None
-) -> _Tally:
-    hits = [(r, s) for r in rowids if (s := tl.segment(r)) >= 0]
-    if agenda is not None:
-        hits = [(r, s) for r, s in hits if tl.agendas[s] == agenda]
-    first = hits[0][0] if hits else None
-    if len(rowids) < sample:  # the whole piece was read
-        pks = {tl.pks[s] for _, s in hits}
-        return _Tally(len(hits), len(pks), True, first, hits[-1][0] if hits else None)
-    # The sample stopped at `end`: the statements before the one holding it were read whole,
-    # and that one up to `end`.
-    end = rowids[-1]
-    at = tl.segment_at_or_before(end)
-    whole = at + 1 if end >= tl.ends[at] else at
-    read_statements, read_paragraphs = tl.count(piece.first, whole, agenda)
-    if whole == at and (agenda is None or tl.agendas[at] == agenda):
-        read_paragraphs += end - tl.starts[at] + 1
-    all_statements, all_paragraphs = tl.count(piece.first, piece.stop, agenda)
-    using = len({tl.pks[s] for _, s in hits if s < whole})
-    if read_statements:
-        statements = round(all_statements * using / read_statements)
-    else:  # one statement holds the whole sample: the query is everywhere
-        statements = all_statements if hits else 0
-    paragraphs = round(len(hits) * all_paragraphs / read_paragraphs) if read_paragraphs else 0
-    return _Tally(max(paragraphs, len(hits)), max(statements, using), False, first, None)
-
-
 def _summarize(ctx: _Context, expression: str, spans: list[Span], agenda: str | None) -> Summary:
+    """Counts, history and first and latest use, from samples of each year's matches."""
     tl = ctx.timeline
     pieces = [(i, piece) for i, span in enumerate(spans) for piece in tl.pieces(span)]
     if not pieces:
         return Summary()
     sample = SAMPLE
-    if agenda is not None:
+    if agenda is not None:  # matches are sampled before the agenda test: read more of them
         share = tl.count(0, len(tl.starts), agenda)[1] / max(1, tl.total_paragraphs)
         sample = min(AGENDA_SAMPLE_MAX, round(SAMPLE / share)) if share else SAMPLE
-    ranges = [list(tl.bounds(p.first, p.stop)) for _, p in pieces]
+    ranges = json.dumps([tl.bounds(p.first, p.stop) for _, p in pieces])
     samples: dict[int, list[int]] = {}
-    for key, ids in ctx.conn.execute(
-        SAMPLE_SQL, {"q": expression, "ranges": json.dumps(ranges), "n": sample}
-    ):
-        samples[int(key)] = [int(x) for x in ids.split(",")] if ids else []
-    tallies = [_tally(tl, p, samples.get(k, []), sample, agenda) for k, (_, p) in enumerate(pieces)]
-
-    years: dict[int, int] = {}
-    estimated: set[int] = set()
-    for (_, piece), tally in zip(pieces, tallies, strict=True):
-        if tally.statements or not tally.exact:
-            years[piece.year] = years.get(piece.year, 0) + tally.statements
-        if not tally.exact:
-            estimated.add(piece.year)
-    years = {y: n for y, n in sorted(years.items()) if n or y in estimated}
-    paragraphs = sum(t.paragraphs for t in tallies)
-    statements = sum(t.statements for t in tallies)
-    exact = not estimated
+    for k, ids in ctx.rows(SAMPLE_SQL, {"q": expression, "ranges": ranges, "n": sample}):
+        samples[k] = [int(x) for x in ids.split(",")] if ids else []
+    tallies = [tally(tl, p, samples.get(k, []), sample, agenda) for k, (_, p) in enumerate(pieces)]
 
     keep = _keeper(tl, agenda)
-    key = _date_key(tl)
     firsts, latests = [], []
     for i in range(len(spans)):
         mine = [(p, t) for (j, p), t in zip(pieces, tallies, strict=True) if j == i]
@@ -484,16 +439,12 @@ def _summarize(ctx: _Context, expression: str, spans: list[Span], agenda: str | 
             firsts.append(found)
         if (found := _edge(ctx, expression, mine, keep, newest=True)) is not None:
             latests.append(found)
-    if not exact:  # rounded, and never more than there is
-        most = [tl.count(p.first, p.stop, agenda) for _, p in pieces]
-        statements = min(_about(statements), sum(n for n, _ in most))
-        paragraphs = min(_about(paragraphs), sum(n for _, n in most))
-    return Summary(
-        paragraphs=paragraphs,
-        statements=statements,
-        exact=exact,
-        years=years,
-        estimated_years=frozenset(estimated),
+    key = _date_key(tl)
+    return combine(
+        tl,
+        [p for _, p in pieces],
+        tallies,
+        agenda,
         first=min(firsts, key=key) if firsts else None,
         latest=max(latests, key=key) if latests else None,
     )
@@ -502,32 +453,26 @@ def _summarize(ctx: _Context, expression: str, spans: list[Span], agenda: str | 
 def _edge(
     ctx: _Context,
     expression: str,
-    pieces: list[tuple[Piece, _Tally]],
+    pieces: list[tuple[Piece, Tally]],
     keep: Callable[[int], bool] | None,
     *,
     newest: bool,
 ) -> int | None:
     """The first (or latest) match in one run: from the samples where they tell, else read
     from the end of the first piece that has matches."""
-    for piece, tally in reversed(pieces) if newest else pieces:
-        if tally.exact:
-            found = tally.last if newest else tally.first
+    for piece, t in reversed(pieces) if newest else pieces:
+        if t.exact:
+            found = t.last if newest else t.first
             if found is not None:
                 return found
             continue
-        if not newest and tally.first is not None:
-            return tally.first
+        if not newest and t.first is not None:
+            return t.first
         bounds = ctx.timeline.bounds(piece.first, piece.stop)
         found = next(_scan(ctx, expression, bounds, descending=newest, keep=keep, chunk=50), None)
         if found is not None:
             return found
     return None
-
-
-def _about(n: int) -> int:
-    """An estimate rounded to three significant figures."""
-    digits = len(str(n))
-    return round(n, 3 - digits) if digits > 3 else n
 
 
 # --- the search -------------------------------------------------------------------------------
@@ -553,14 +498,14 @@ def search(
     spans = tl.spans(filters.year_from, filters.year_to)
     agenda = filters.agenda_item
     key = (ctx.version, expression, filters) if ctx.version else None
-    summary = _summaries.get_or_compute(key, lambda: _summarize(ctx, expression, spans, agenda))
+    summary = _summaries.get_or_compute(key, partial(_summarize, ctx, expression, spans, agenda))
     if summary.first is None:
         return result
 
     scorer = _scorer(ctx, query, summary, filters)
     if sort == "relevance":
         ranking = _ranked(ctx, expression, scorer, spans, agenda, offset, limit)
-        page = [rowid for rowid, _ in ranking.page]
+        page = ranking.page
         if ranking.capped:
             result.ranked_among = ranking.ranked
             if ranking.oldest is not None:
@@ -570,9 +515,9 @@ def search(
             ctx, expression, spans, agenda, newest=sort == "newest", offset=offset, limit=limit
         )
 
-    rows = _paragraphs(ctx.conn, [*page, summary.first, summary.latest])
+    rows = _paragraphs(ctx, [*page, summary.first, summary.latest])
     statements = _statements(session, {pk for pk, _ in rows.values()})
-    shown = _snippets(ctx.conn, expression, scorer, page)
+    shown = _shown(ctx, expression, scorer, page)
     result.hits = [
         Hit(statements[rows[pid][0]], rows[pid][1], *shown.get(pid, (Markup(""), 0.0)))
         for pid in page
@@ -585,30 +530,15 @@ def search(
     result.estimated_years = summary.estimated_years
     result.first_use = _use(rows, statements, summary.first)
     result.latest_use = _use(rows, statements, summary.latest)
-    result.paragraph_counts = _paragraph_counts(ctx.conn, {pk for pk, _ in rows.values()})
+    pks = json.dumps(sorted({pk for pk, _ in rows.values()}))
+    result.paragraph_counts = dict(ctx.rows(PARAGRAPH_COUNTS_SQL, {"pks": pks}))
     return result
 
 
-def _paragraph_counts(conn: Connection, pks: set[int]) -> dict[int, int]:
-    if not pks:
-        return {}
-    rows = conn.exec_driver_sql(
-        "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN "
-        f"({','.join(str(int(pk)) for pk in pks)}) GROUP BY statement_pk"
-    )
-    return {int(pk): int(n) for pk, n in rows}
-
-
-def _paragraphs(conn: Connection, ids: list[int | None]) -> dict[int, tuple[int, int]]:
+def _paragraphs(ctx: _Context, ids: list[int | None]) -> dict[int, tuple[int, int]]:
     """Statement pk and paragraph number by paragraph id."""
-    wanted = sorted({int(i) for i in ids if i is not None})
-    if not wanted:
-        return {}
-    rows = conn.exec_driver_sql(
-        "SELECT id, statement_pk, number FROM paragraph "
-        f"WHERE id IN ({','.join(str(i) for i in wanted)})"
-    )
-    return {int(pid): (int(pk), int(number)) for pid, pk, number in rows}
+    wanted = json.dumps(sorted({i for i in ids if i is not None}))
+    return {pid: (pk, number) for pid, pk, number in ctx.rows(PARAGRAPHS_SQL, {"ids": wanted})}
 
 
 def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
@@ -631,37 +561,20 @@ def _use(
     return Use(statements[pk], number)
 
 
-def _snippets(
-    conn: Connection, expression: str, scorer: Scorer, ids: list[int]
+def _shown(
+    ctx: _Context, expression: str, scorer: Scorer, ids: list[int]
 ) -> dict[int, tuple[Markup, float]]:
     """Whole paragraphs when short, an excerpt around the match when long, matches marked;
     with each paragraph's score."""
     if not ids:
         return {}
-    id_list = ",".join(str(int(i)) for i in ids)
-    rows = conn.execute(
-        text(
-            "SELECT rowid, highlight(paragraph_fts, 0, :open, :close), "
-            "snippet(paragraph_fts, 0, :open, :close, '…', :tokens), "
-            "(SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid) "
-            "FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi "
-            # One pass over the range: `rowid IN` would restart the index search per row.
-            f"AND +rowid IN ({id_list})"
-        ),
-        {
-            "q": expression,
-            "open": OPEN,
-            "close": CLOSE,
-            "tokens": SNIPPET_TOKENS,
-            "lo": min(ids),
-            "hi": max(ids),
-        },
-    )
+    params = {"q": expression, "open": OPEN, "close": CLOSE, "tokens": SNIPPET_TOKENS}
+    bounds = {"lo": min(ids), "hi": max(ids), "ids": json.dumps(ids)}
     out = {}
-    for rowid, whole, excerpt, size in rows:
-        words = length(bytes(size or b""))
+    for rowid, whole, excerpt, size in ctx.rows(SHOWN_SQL, {**params, **bounds}):
+        words = length(size or b"")
         shown = whole if words < SNIPPET_FROM_WORDS else excerpt
-        out[int(rowid)] = (marked(shown), scorer.score(whole, words))
+        out[rowid] = (marked(shown), scorer.score(whole, words))
     return out
 
 
@@ -671,17 +584,10 @@ def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> d
     if query.fts() is None:
         return {}
     ctx = _Context(session)
-    expression = _fts_expression(ctx, query)
-    # The statement's id range bounds the index scan: a common word is not read archive-wide.
-    rows = ctx.conn.execute(
-        text(
-            "SELECT p.number, highlight(paragraph_fts, 0, :open, :close) "
-            "FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid "
-            "WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk "
-            "AND paragraph_fts.rowid BETWEEN "
-            "(SELECT min(id) FROM paragraph WHERE statement_pk = :pk) AND "
-            "(SELECT max(id) FROM paragraph WHERE statement_pk = :pk)"
-        ),
-        {"q": expression, "open": OPEN, "close": CLOSE, "pk": statement_pk},
-    )
-    return {int(number): marked(value) for number, value in rows}
+    params = {
+        "q": _fts_expression(ctx, query),
+        "open": OPEN,
+        "close": CLOSE,
+        "pk": statement_pk,
+    }
+    return {number: marked(value) for number, value in ctx.rows(STATEMENT_MARKS_SQL, params)}
