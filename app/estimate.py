@@ -45,9 +45,14 @@ class Summary:
 def tally(tl: Timeline, piece: Piece, rowids: list[int], sample: int, agenda: str | None) -> Tally:
     """Count or estimate one piece from the first `sample` matches in it (`rowids`, ascending;
     fewer when the piece has fewer), keeping only those under `agenda` when one is given."""
-    hits = [(r, s) for r in rowids if (s := tl.segment(r)) >= 0]
-    if agenda is not None:
-        hits = [(r, s) for r, s in hits if tl.agendas[s] == agenda]
+    segments = tl.segments(rowids)
+    if agenda is None:
+        hits = [(r, s) for r, s in zip(rowids, segments, strict=True) if s >= 0]
+    else:
+        agendas = tl.agendas
+        hits = [
+            (r, s) for r, s in zip(rowids, segments, strict=True) if s >= 0 and agendas[s] == agenda
+        ]
     first = hits[0][0] if hits else None
     if len(rowids) < sample:  # the whole piece was read
         pks = {tl.pks[s] for _, s in hits}

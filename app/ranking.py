@@ -27,8 +27,11 @@ SPAN_RE = re.compile("\x02([^\x03]*)\x03")
 
 def length(docsize: bytes) -> int:
     """A paragraph's length in words, from its FTS5 docsize record."""
-    if docsize and docsize[0] < 0x80:
-        return docsize[0]
+    if docsize:
+        if docsize[0] < 0x80:
+            return docsize[0]
+        if len(docsize) > 1 and docsize[1] < 0x80:  # most paragraphs: 128 to 16,383 words
+            return ((docsize[0] & 0x7F) << 7) | docsize[1]
     return varint(docsize)[0]
 
 
@@ -82,6 +85,9 @@ class Scorer:
 
     def score(self, highlighted: str, length: int) -> float:
         norm = K1 * (1 - B + B * length / self.average_length)
+        if self._one_mark_each:  # the common case, without the lists
+            tf = highlighted.count("\x02")
+            return -self.idfs[0] * (tf * (K1 + 1)) / (tf + norm) if tf else 0.0
         total = 0.0
         for weight, tf in zip(self.idfs, self.frequencies(highlighted), strict=True):
             if tf:

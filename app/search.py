@@ -48,7 +48,13 @@ from app.timeline import Piece, Span, Timeline, load_timeline
 RANK_CAP = 1_000
 """Relevance ranks at most this many matches, the newest (scoring reads each one's text)."""
 SAMPLE = 100
-"""Counts and history read at most this many matches per year (more with an agenda filter)."""
+"""Counts and history read at most this many matches per year (more with an agenda filter)..."""
+SAMPLE_BUDGET = 3_000
+"""...and about this many in all: fewer per year when the query spans many years."""
+MIN_SAMPLE = 20
+TERM_SAMPLE = 20
+"""A term's count for its IDF reads at most this many matches per year: the logarithm
+forgives a rough estimate."""
 AGENDA_SAMPLE_MAX = 2_000
 MAX_PREFIX_WORDS = 64
 """A prefix standing for more words than this is left to FTS5's own prefix search."""
@@ -173,7 +179,7 @@ PREFIX_WORD_OPEN_SQL = "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER
 # --- per-version state ------------------------------------------------------------------------
 
 _timelines: PerVersion[Timeline] = PerVersion()
-_summaries: LRU[tuple[Any, ...], Summary] = LRU(512)
+_summaries: LRU[tuple[Any, ...], Summary] = LRU(1024)
 _prefix_words: LRU[tuple[Any, ...], tuple[str, ...]] = LRU(4096)
 
 
@@ -362,13 +368,10 @@ def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> 
             counts.append(summary.paragraphs)  # the query is this term alone
             continue
         expression = term.fts(ctx.prefix_words)
-        key = (ctx.version, expression, Filters()) if ctx.version else None
+        key = (ctx.version, expression, "idf") if ctx.version else None
         everywhere = ctx.timeline.spans(None, None)
-        counts.append(
-            _summaries.get_or_compute(
-                key, partial(_summarize, ctx, expression, everywhere, None)
-            ).paragraphs
-        )
+        summarize = partial(_summarize, ctx, expression, everywhere, None, sample=TERM_SAMPLE)
+        counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
     paragraphs, words = ctx.totals()
     return Scorer(terms, [idf(paragraphs, n) for n in counts], words / max(1, paragraphs))
 
@@ -415,16 +418,24 @@ def _ranked(
 # --- counts and history -----------------------------------------------------------------------
 
 
-def _summarize(ctx: _Context, expression: str, spans: list[Span], agenda: str | None) -> Summary:
-    """Counts, history and first and latest use, from samples of each year's matches."""
+def _summarize(
+    ctx: _Context,
+    expression: str,
+    spans: list[Span],
+    agenda: str | None,
+    *,
+    sample: int | None = None,
+) -> Summary:
+    """Counts, history and first and latest use, from samples of each year's matches
+    (`sample` of them, SAMPLE unless told)."""
     tl = ctx.timeline
     pieces = [(i, piece) for i, span in enumerate(spans) for piece in tl.pieces(span)]
     if not pieces:
         return Summary()
-    sample = SAMPLE
+    sample = sample or min(SAMPLE, max(MIN_SAMPLE, SAMPLE_BUDGET // len(pieces)))
     if agenda is not None:  # matches are sampled before the agenda test: read more of them
         share = tl.count(0, len(tl.starts), agenda)[1] / max(1, tl.total_paragraphs)
-        sample = min(AGENDA_SAMPLE_MAX, round(SAMPLE / share)) if share else SAMPLE
+        sample = min(AGENDA_SAMPLE_MAX, round(sample / share)) if share else sample
     ranges = json.dumps([tl.bounds(p.first, p.stop) for _, p in pieces])
     samples: dict[int, list[int]] = {}
     for k, ids in ctx.rows(SAMPLE_SQL, {"q": expression, "ranges": ranges, "n": sample}):

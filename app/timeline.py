@@ -94,6 +94,19 @@ class Timeline:
         i = self.segment_at_or_before(rowid)
         return i if i >= 0 and rowid <= self.ends[i] else -1
 
+    def segments(self, rowids: list[int]) -> list[int]:
+        """`segment` of each of the ascending `rowids` (consecutive matches mostly share a
+        statement, so most need no search)."""
+        out = []
+        current, end = -1, -1
+        starts, ends = self.starts, self.ends
+        for rowid in rowids:
+            if rowid > end or rowid < starts[current]:
+                current = bisect_right(starts, rowid) - 1
+                end = ends[current] if current >= 0 else -1
+            out.append(current if current >= 0 and rowid <= end else -1)
+        return out
+
     def segment_at_or_before(self, rowid: int) -> int:
         """The last segment starting at or before paragraph `rowid` (-1 when none does)."""
         return bisect_right(self.starts, rowid) - 1

@@ -47,6 +47,8 @@ def test_ids_map_to_their_statement() -> None:
         -1,
     ]
     assert tl.segment_at_or_before(12) == 3
+    ascending = [1, 2, 3, 4, 9, 10, 12, 13, 15, 16]
+    assert tl.segments(ascending) == [tl.segment(i) for i in ascending]
 
 
 def test_years_become_id_ranges_in_each_run() -> None:
