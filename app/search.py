@@ -249,7 +249,9 @@ def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...]:
     more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each word is found
     by a seek in the index (the 'instance' view reads no postings to find the next word)."""
     last = ord(prefix[-1])
-    upper = prefix[:-1] + chr(last + 1) if last < 0x10FFFF else None
+    # The first string after every word with the prefix (none after the last code point,
+    # and none that is not text: the next code point may be a surrogate).
+    upper = prefix[:-1] + chr(last + 1) if last < 0x10FFFF and last + 1 != 0xD800 else None
     words: list[str] = []
     low = prefix
     try:

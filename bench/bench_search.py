@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serve import free_port, serving  # noqa: E402
+from bench.serve import free_port, rss_mb, serving  # noqa: E402
 
 QUERY_CLASSES: list[tuple[str, dict[str, str], str]] = [
     # name, search parameters, the FTS5 expression our parser produces (for floor and peer)
@@ -198,12 +198,13 @@ def main() -> None:
     ours = in_process(db, args.repeat)
     print(f"first search after start (reads the timeline): {ours['first'][0][0]:.0f} ms")
     http_api, http_html = [], []
-    with serving(db) as (base, _pid):
+    with serving(db) as (base, pid):
         for _, params, _ in QUERY_CLASSES:
             query = urlencode(params)
             http_call(f"{base}/api/search?{query}")()  # the server's first search
             http_api.append(timed(http_call(f"{base}/api/search?{query}"), args.repeat))
             http_html.append(timed(http_call(f"{base}/search?{query}"), args.repeat))
+        print(f"memory of the serving process after the searches: {rss_mb(pid):.0f} MB")
     floor = [timed(floor_call(db, e), args.slow_repeat) for _, _, e in QUERY_CLASSES]
     peer: list[Samples] = []
     if not args.no_datasette:
