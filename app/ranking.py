@@ -58,7 +58,16 @@ def idf(paragraphs: int, holding: int) -> float:
 class Scorer:
     """Scores paragraphs for the terms of one query."""
 
-    def __init__(self, terms: Sequence[Term], idfs: Sequence[float], average_length: float):
+    def __init__(
+        self,
+        terms: Sequence[Term],
+        idfs: Sequence[float],
+        average_length: float,
+        *,
+        native: bool = False,
+    ) -> None:
+        self.native = native
+        """FTS5's bm25() is to score instead (the caller's choice, kept with the terms)."""
         self.terms = [(tuple(fold(t) for t in term.tokens), term.prefix) for term in terms]
         self.idfs = list(idfs)
         self.average_length = average_length or 1.0

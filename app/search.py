@@ -14,9 +14,10 @@ in id order quickly but cannot count, rank or group all of them within a request
   `SAMPLE` matches; a year with fewer is counted exactly, a busier one estimated from its
   sample (`app.estimate`), and the result says which. First and latest use are always exact.
   The summary is kept per version of the archive (`app.search_cache`).
-- Relevance ranks the newest `RANK_CAP` matches by BM25, scored from `highlight()` as FTS5's
-  bm25() would score them (`app.ranking`: bm25() itself first counts every match of every
-  phrase, longer than a whole search may take); when there are more, the result says so.
+- Relevance ranks the newest `RANK_CAP` matches by BM25; when there are more, the result says
+  so. FTS5's bm25() scores when the query's terms are rare enough; for common ones it would
+  first count every match of every term, longer than a whole search may take, so they are
+  scored from `highlight()` with the same formula and their estimated counts (`app.ranking`).
 - A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
   merges their lists lazily instead of building the whole prefix list for every lookup.
 """
@@ -52,6 +53,9 @@ SAMPLE = 100
 SAMPLE_BUDGET = 3_000
 """...and about this many in all: fewer per year when the query spans many years."""
 MIN_SAMPLE = 20
+NATIVE_BM25_MAX = 10_000
+"""When the query's terms match at most this many paragraphs in all, FTS5's own bm25() scores
+(its count of every match is then cheap, and it reads no text)."""
 TERM_SAMPLE = 20
 """A term's count for its IDF reads at most this many matches per year: the logarithm
 forgives a rough estimate."""
@@ -144,15 +148,21 @@ RANK_SQL = (
     " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
     " ORDER BY rowid DESC LIMIT :n"
 )
+RANK_NATIVE_SQL = (
+    "SELECT rowid, bm25(paragraph_fts) FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN :lo AND :hi ORDER BY rowid DESC LIMIT :n"
+)
 # What a page shows of its hits. The hits lie in one id range: a single pass over it with the
 # ids tested after (`+rowid`), where `rowid IN` would restart the index search for each id.
-SHOWN_SQL = (
-    "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+SHOWN_SQL = {
+    native: "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
     " snippet(paragraph_fts, 0, :open, :close, '…', :tokens),"
     " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    f"{', bm25(paragraph_fts)' if native else ''}"
     " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
     " AND +rowid IN (SELECT value FROM json_each(:ids))"
-)
+    for native in (False, True)
+}
 # A statement's matching paragraphs, its id range bounding the index scan.
 STATEMENT_MARKS_SQL = (
     "SELECT p.number, highlight(paragraph_fts, 0, :open, :close)"
@@ -362,7 +372,8 @@ class _Ranking:
 
 
 def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> Scorer:
-    """BM25 for the query's terms, each term's paragraph count from its (cached) summary."""
+    """BM25 for the query's terms, each term's paragraph count from its (cached) summary;
+    `native` when the counts are small enough for FTS5's bm25() to score instead."""
     terms = [term for group in query.groups for term in group]
     counts = []
     for term in terms:
@@ -374,8 +385,11 @@ def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> 
         everywhere = ctx.timeline.spans(None, None)
         summarize = partial(_summarize, ctx, expression, everywhere, None, sample=TERM_SAMPLE)
         counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
+    # bm25() also counts the excluded terms; they are rarely common.
+    native = sum(counts) <= NATIVE_BM25_MAX
     paragraphs, words = ctx.totals()
-    return Scorer(terms, [idf(paragraphs, n) for n in counts], words / max(1, paragraphs))
+    idfs = [idf(paragraphs, n) for n in counts]
+    return Scorer(terms, idfs, words / max(1, paragraphs), native=native)
 
 
 def _ranked(
@@ -389,12 +403,15 @@ def _ranked(
 ) -> _Ranking:
     """One page by BM25 among the newest RANK_CAP matches (all of them when fewer)."""
     tl = ctx.timeline
-    candidates: list[tuple[int, str, bytes | None]] = []
+    candidates: list[Any] = []
     capped = False
     for span in spans:
         lo, hi = tl.bounds(span.first, span.stop)
         params = {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1}
-        rows = ctx.rows(RANK_SQL, {**params, "open": OPEN, "close": CLOSE})
+        if scorer.native:
+            rows = ctx.rows(RANK_NATIVE_SQL, params)
+        else:
+            rows = ctx.rows(RANK_SQL, {**params, "open": OPEN, "close": CLOSE})
         capped = capped or len(rows) > RANK_CAP
         candidates += rows[:RANK_CAP]
     key = _date_key(tl)
@@ -410,8 +427,11 @@ def _ranked(
         oldest = min(c[0] for c in candidates)
     else:
         oldest = min((c[0] for c in candidates), key=key)
-    score = scorer.score
-    scored = [(score(marks, length(size or b"")), -rowid) for rowid, marks, size in candidates]
+    if scorer.native:
+        scored = [(c[1], -c[0]) for c in candidates]
+    else:
+        score = scorer.score
+        scored = [(score(c[1], length(c[2] or b"")), -c[0]) for c in candidates]
     scored.sort()  # equal scores (the same agreed text): the newest first
     page = [-negative for _, negative in scored[offset : offset + limit]]
     return _Ranking(page, len(candidates), capped, oldest)
@@ -584,10 +604,12 @@ def _shown(
     params = {"q": expression, "open": OPEN, "close": CLOSE, "tokens": SNIPPET_TOKENS}
     bounds = {"lo": min(ids), "hi": max(ids), "ids": json.dumps(ids)}
     out = {}
-    for rowid, whole, excerpt, size in ctx.rows(SHOWN_SQL, {**params, **bounds}):
+    for rowid, whole, excerpt, size, *native in ctx.rows(
+        SHOWN_SQL[scorer.native], {**params, **bounds}
+    ):
         words = length(size or b"")
         shown = whole if words < SNIPPET_FROM_WORDS else excerpt
-        out[rowid] = (marked(shown), scorer.score(whole, words))
+        out[rowid] = (marked(shown), native[0] if native else scorer.score(whole, words))
     return out
 
 

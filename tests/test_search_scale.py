@@ -55,6 +55,7 @@ def fresh_caches() -> Iterator[None]:
     search.clear_caches()
 
 
+@pytest.mark.parametrize("native", [True, False], ids=["bm25()", "from highlight()"])
 @pytest.mark.parametrize(
     "q",
     [
@@ -66,8 +67,13 @@ def fresh_caches() -> Iterator[None]:
         '"international peace and security" security',
     ],
 )
-def test_scores_are_fts5_bm25(client: TestClient, seeded_db: Path, q: str) -> None:
+def test_scores_are_fts5_bm25(
+    client: TestClient, seeded_db: Path, monkeypatch: pytest.MonkeyPatch, q: str, native: bool
+) -> None:
+    if not native:  # as if every term were common
+        monkeypatch.setattr(search, "NATIVE_BM25_MAX", -1)
     body = api(client, q)
+    assert api(client, q, sort="oldest")["total_paragraphs"] == len(body["results"])
     ours = {(x["statement"]["id"], x["paragraph"]): x["rank"] for x in body["results"]}
     theirs = fts5_bm25(seeded_db, q)
     assert ours.keys() == theirs.keys()
@@ -75,6 +81,8 @@ def test_scores_are_fts5_bm25(client: TestClient, seeded_db: Path, q: str) -> No
         assert ours[key] == pytest.approx(score, rel=1e-9, abs=1e-12), key
     ranks = [x["rank"] for x in body["results"]]
     assert ranks == sorted(ranks)
+    by_date = api(client, q, sort="newest")["results"]
+    assert sorted(x["rank"] for x in by_date) == pytest.approx(ranks)
 
 
 def test_small_archive_counts_exactly_and_ranks_everything(client: TestClient) -> None:
