@@ -163,12 +163,16 @@ def start_datasette(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 180  # a large file takes Datasette a while to open
+    while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+            urllib.request.urlopen(base + "/-/versions.json", timeout=5)
             break
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        raise RuntimeError("Datasette did not start within three minutes")
     return proc, base, db.stem
 
 
