@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -13,6 +14,8 @@ class Bar:
     y: float
     width: float
     height: float
+    estimated: bool = False
+    """The count is an estimate from a sample of that year's matches."""
 
 
 @dataclass(frozen=True)
@@ -24,10 +27,20 @@ class Chart:
     first_year: int
     last_year: int
 
+    @property
+    def estimated(self) -> bool:
+        return any(bar.estimated for bar in self.bars)
 
-def year_chart(years: dict[int, int], *, width: int = 640, height: int = 120) -> Chart | None:
+
+def year_chart(
+    years: dict[int, int],
+    estimated: Collection[int] = (),
+    *,
+    width: int = 640,
+    height: int = 120,
+) -> Chart | None:
     """One bar per year from the first to the last year with a use (years without use stay
-    visible as gaps), scaled to the busiest year."""
+    visible as gaps), scaled to the busiest year; the years in `estimated` are flagged."""
     if not years:
         return None
     first, last = min(years), max(years)
@@ -47,6 +60,7 @@ def year_chart(years: dict[int, int], *, width: int = 640, height: int = 120) ->
                 y=plot - bar_height,
                 width=slot * 0.8,
                 height=bar_height,
+                estimated=year in estimated,
             )
         )
     return Chart(bars, width, height, peak, first, last)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
@@ -41,9 +42,19 @@ class Term:
     tokens: tuple[str, ...]
     prefix: bool = False
 
-    def fts(self) -> str:
+    def fts(self, words: Mapping[str, Sequence[str]] | None = None) -> str:
+        """This term as FTS5 syntax. A prefix listed in `words` becomes the words of the
+        index that start with it, OR-ed (FTS5 then merges their lists lazily instead of
+        building the whole prefix list up front)."""
         quoted = '"' + " ".join(self.tokens) + '"'
-        return quoted + "*" if self.prefix else quoted
+        if not self.prefix:
+            return quoted
+        expansion = (words or {}).get(self.tokens[-1])
+        if not expansion:
+            return quoted + "*"
+        head = self.tokens[:-1]
+        phrases = ['"' + " ".join((*head, word)) + '"' for word in expansion]
+        return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
 
     def display(self) -> str:
         text = " ".join(self.tokens) + ("*" if self.prefix else "")
@@ -69,17 +80,25 @@ class Query:
     def empty(self) -> bool:
         return not self.groups
 
-    def fts(self) -> str | None:
-        """The FTS5 MATCH expression, or None when there is nothing to look for."""
+    def prefixes(self) -> set[str]:
+        """The word beginnings typed with `*`, in terms to find or to exclude."""
+        return {t.tokens[-1] for t in self.terms() if t.prefix}
+
+    def terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group] + self.excluded
+
+    def fts(self, words: Mapping[str, Sequence[str]] | None = None) -> str | None:
+        """The FTS5 MATCH expression, or None when there is nothing to look for.
+        `words` may list, for a prefix, the indexed words that start with it."""
         if not self.groups:
             return None
         parts = []
         for group in self.groups:
-            alternatives = " OR ".join(term.fts() for term in group)
+            alternatives = " OR ".join(term.fts(words) for term in group)
             parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
         expression = " AND ".join(parts)
         for term in self.excluded:
-            expression = f"({expression}) NOT {term.fts()}"
+            expression = f"({expression}) NOT {term.fts(words)}"
         return expression
 
     def display(self) -> str:

@@ -45,7 +45,20 @@ class SearchResponse(BaseModel):
     query: str = Field(description="What was searched, in the query language")
     total_paragraphs: int
     total_statements: int
-    capped: bool = Field(description="True when totals stopped counting at the cap")
+    capped: bool = Field(
+        description="True when the totals are estimates: some years had more matches than "
+        "were read, and were estimated from a sample of them (listed in estimated_years)"
+    )
     notes: list[str] = Field(description="Parts of the query that were not understood")
     results: list[SearchHit]
     years: dict[str, int] = Field(description="Statements using the query, per year")
+    estimated_years: list[str] = Field(
+        default_factory=list, description="Years whose count in `years` is an estimate"
+    )
+    ranked_among: int | None = Field(
+        default=None,
+        description="Set when sorting by relevance ranked only the newest matches: how many",
+    )
+    ranked_since: dt.date | None = Field(
+        default=None, description="Date of the oldest match ranked, when ranked_among is set"
+    )

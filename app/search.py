@@ -1,28 +1,68 @@
 """Full-text search over paragraphs: all FTS5 SQL lives here.
 
-A query is parsed by `app.query` into a safe FTS5 expression; the SQL joins the index to the
-paragraph and statement tables on rowid, binds every value, ranks with bm25 and marks matches
-with `highlight`/`snippet` using control characters that are turned into <mark> only after the
+A query is parsed by `app.query` into a safe FTS5 expression; every value is bound;
+`highlight`/`snippet` mark matches with control characters that become <mark> only after the
 text has been escaped.
 
-Counting is bounded: totals, the per-year history and relevance ranking look at no more than
-`COUNT_CAP` matching paragraphs (the most recent ones, since rowids follow dates), and the
-response says when that cap was reached, so a very common word stays fast on a large archive.
+Built for an archive of millions of paragraphs, where FTS5 finds the matches of a common word
+in id order quickly but cannot count, rank or group all of them within a request:
+
+- Matches are read in id order, which follows dates inside each run of the timeline
+  (`app.timeline`): a date-sorted page reads only the rows it shows, a year filter is an id
+  range, and the statement of a match is looked up in memory.
+- Counts and the per-year history come from one statement that reads, for each year, at most
+  `SAMPLE` matches; a year with fewer is counted exactly, a busier one estimated from its
+  sample (`app.estimate`), and the result says which. First and latest use are always exact.
+  The summary is kept per version of the archive (`app.search_cache`).
+- Relevance ranks the newest `RANK_CAP` matches by BM25; when there are more, the result says
+  so. FTS5's bm25() scores when the query's terms are rare enough; for common ones it would
+  first count every match of every term, longer than a whole search may take, so they are
+  scored from `highlight()` with the same formula and their estimated counts (`app.ranking`).
+- A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
+  merges their lists lazily instead of building the whole prefix list for every lookup.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import heapq
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
 from typing import Any, Literal
 
 from markupsafe import Markup, escape
-from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from app.estimate import Summary, Tally, combine, tally
 from app.models import Statement
 from app.query import Query
+from app.ranking import Scorer, idf, length, varint
+from app.search_cache import LRU, PerVersion, archive_version
+from app.timeline import Piece, Span, Timeline, load_timeline
 
-COUNT_CAP = 20_000
+RANK_CAP = 1_000
+"""Relevance ranks at most this many matches, the newest (scoring reads each one's text)."""
+SAMPLE = 100
+"""Counts and history read at most this many matches per year (more with an agenda filter)..."""
+SAMPLE_BUDGET = 3_000
+"""...and about this many in all: fewer per year when the query spans many years."""
+MIN_SAMPLE = 20
+NATIVE_BM25_MAX = 10_000
+"""When the query's terms match at most this many paragraphs in all, FTS5's own bm25() scores
+(its count of every match is then cheap, and it reads no text)."""
+TERM_SAMPLE = 20
+"""A term's count for its IDF reads at most this many matches per year: the logarithm
+forgives a rough estimate."""
+AGENDA_SAMPLE_MAX = 2_000
+MAX_PREFIX_WORDS = 64
+"""A prefix standing for more words than this is left to FTS5's own prefix search."""
+SCAN_CHUNK = 500
 SNIPPET_FROM_WORDS = 80
 """Paragraphs longer than this are shown as an excerpt around the match."""
 SNIPPET_TOKENS = 48
@@ -36,20 +76,6 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     agenda_item: str | None = None
-
-    def sql(self) -> tuple[str, dict[str, Any]]:
-        clauses: list[str] = []
-        params: dict[str, Any] = {}
-        if self.year_from is not None:
-            clauses.append("s.year >= :year_from")
-            params["year_from"] = self.year_from
-        if self.year_to is not None:
-            clauses.append("s.year <= :year_to")
-            params["year_to"] = self.year_to
-        if self.agenda_item:
-            clauses.append("s.agenda_item = :agenda_item")
-            params["agenda_item"] = self.agenda_item
-        return "".join(f" AND {c}" for c in clauses), params
 
 
 @dataclass
@@ -72,11 +98,17 @@ class SearchResult:
     total_paragraphs: int = 0
     total_statements: int = 0
     capped: bool = False
+    """The totals are estimates (some years had more matches than were read)."""
     hits: list[Hit] = field(default_factory=list)
     years: dict[int, int] = field(default_factory=dict)
+    estimated_years: frozenset[int] = frozenset()
     first_use: Use | None = None
     latest_use: Use | None = None
     paragraph_counts: dict[int, int] = field(default_factory=dict)
+    ranked_among: int | None = None
+    """Set when relevance ranked only the newest matches: how many it ranked."""
+    ranked_since: dt.date | None = None
+    """The date of the oldest match ranked, when `ranked_among` is set."""
 
     def grouped(self) -> list[tuple[Statement, list[Hit]]]:
         """Hits grouped under their statement, statements in order of their best hit and
@@ -94,12 +126,389 @@ def marked(fts_text: str) -> Markup:
     return Markup(escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
 
 
-MATCHES = """
-    FROM paragraph_fts
-    JOIN paragraph p ON p.id = paragraph_fts.rowid
-    JOIN statement s ON s.pk = p.statement_pk
-    WHERE paragraph_fts MATCH :q
-"""
+# --- SQL --------------------------------------------------------------------------------------
+
+# For each id range (a year of one run), its first :n matches as "id,id,...".
+SAMPLE_SQL = (
+    "SELECT r.key, (SELECT group_concat(rowid) FROM ("
+    " SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')"
+    " ORDER BY rowid LIMIT :n)) FROM json_each(:ranges) AS r"
+)
+SCAN_SQL = {
+    descending: "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    f" AND rowid BETWEEN :lo AND :hi ORDER BY rowid {'DESC' if descending else 'ASC'}"
+    " LIMIT :n OFFSET :skip"
+    for descending in (False, True)
+}
+# The newest matches, marked, with their docsize record, for app.ranking to score.
+RANK_SQL = (
+    "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " ORDER BY rowid DESC LIMIT :n"
+)
+RANK_NATIVE_SQL = (
+    "SELECT rowid, bm25(paragraph_fts) FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN :lo AND :hi ORDER BY rowid DESC LIMIT :n"
+)
+# What a page shows of its hits. The hits lie in one id range: a single pass over it with the
+# ids tested after (`+rowid`), where `rowid IN` would restart the index search for each id.
+SHOWN_SQL = {
+    native: "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+    " snippet(paragraph_fts, 0, :open, :close, '…', :tokens),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    f"{', bm25(paragraph_fts)' if native else ''}"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " AND +rowid IN (SELECT value FROM json_each(:ids))"
+    for native in (False, True)
+}
+# A statement's matching paragraphs, its id range bounding the index scan.
+STATEMENT_MARKS_SQL = (
+    "SELECT p.number, highlight(paragraph_fts, 0, :open, :close)"
+    " FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid"
+    " WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk AND paragraph_fts.rowid BETWEEN"
+    " (SELECT min(id) FROM paragraph WHERE statement_pk = :pk) AND"
+    " (SELECT max(id) FROM paragraph WHERE statement_pk = :pk)"
+)
+PARAGRAPHS_SQL = (
+    "SELECT id, statement_pk, number FROM paragraph WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+PARAGRAPH_COUNTS_SQL = (
+    "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN"
+    " (SELECT value FROM json_each(:pks)) GROUP BY statement_pk"
+)
+# The index's totals: paragraphs, then words (FTS5's 'averages' record).
+TOTALS_SQL = "SELECT block FROM paragraph_fts_data WHERE id = 1"
+PREFIX_WORD_SQL = (
+    "SELECT term FROM paragraph_terms WHERE term >= :lo AND term < :hi ORDER BY term LIMIT 1"
+)
+PREFIX_WORD_OPEN_SQL = "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER BY term LIMIT 1"
+
+
+# --- per-version state ------------------------------------------------------------------------
+
+_timelines: PerVersion[Timeline] = PerVersion()
+_summaries: LRU[tuple[Any, ...], Summary] = LRU(1024)
+_prefix_words: LRU[tuple[Any, ...], tuple[str, ...]] = LRU(4096)
+
+
+def clear_caches(*, timelines: bool = True) -> None:
+    """Forget what is kept between requests: the counts and prefixes of queries, and unless
+    told otherwise the timelines (a benchmark measures a query never seen before with
+    `timelines=False`)."""
+    if timelines:
+        _timelines.clear()
+    _summaries.clear()
+    _prefix_words.clear()
+
+
+class _Context:
+    """One request's view of the archive: its connection, its version (None when nothing may
+    be cached) and, when needed, its timeline."""
+
+    def __init__(self, session: Session) -> None:
+        self.conn = session.connection()
+        # Search queries return up to thousands of rows of a few columns: read through the
+        # driver, SQLAlchemy's rows would cost more than the queries.
+        self._driver: sqlite3.Connection = self.conn.connection.driver_connection  # type: ignore[assignment]
+        self.version = archive_version(self.conn)
+        self._timeline: Timeline | None = None
+        self.prefix_words: dict[str, tuple[str, ...]] = {}
+        """Words each prefix of the query stands for (see `_fts_expression`)."""
+
+    def rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        try:
+            return self._driver.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:  # reported as any database error is (app.main)
+            raise OperationalError(sql, params, exc) from exc
+
+    @property
+    def timeline(self) -> Timeline:
+        if self._timeline is None:
+            if self.version is None:
+                self._timeline = load_timeline(self.conn)
+            else:
+                path, version = self.version
+                self._timeline = _timelines.get(path, version, lambda: load_timeline(self.conn))
+        return self._timeline
+
+    def totals(self) -> tuple[int, int]:
+        """Paragraphs and words in the index."""
+        rows = self.rows(TOTALS_SQL, {})
+        if not rows:
+            return 0, 0
+        paragraphs, at = varint(rows[0][0])
+        return paragraphs, varint(rows[0][0], at)[0]
+
+
+def _fts_expression(ctx: _Context, query: Query) -> str | None:
+    """The query's FTS5 expression, its prefixes replaced by the words they stand for."""
+    words = {}
+    for prefix in query.prefixes():
+        key = (ctx.version, prefix) if ctx.version else None
+        found = _prefix_words.get_or_compute(key, partial(_words_starting, ctx, prefix))
+        if found:
+            words[prefix] = found
+    ctx.prefix_words = words
+    return query.fts(words)
+
+
+def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...]:
+    """The indexed words that start with `prefix`, in order; empty when there are none or
+    more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each word is found
+    by a seek in the index (the 'instance' view reads no postings to find the next word)."""
+    last = ord(prefix[-1])
+    # The first string after every word with the prefix (none after the last code point,
+    # and none that is not text: the next code point may be a surrogate).
+    upper = prefix[:-1] + chr(last + 1) if last < 0x10FFFF and last + 1 != 0xD800 else None
+    words: list[str] = []
+    low = prefix
+    try:
+        while len(words) <= MAX_PREFIX_WORDS:
+            if upper is None:
+                rows = ctx.rows(PREFIX_WORD_OPEN_SQL, {"lo": low})
+            else:
+                rows = ctx.rows(PREFIX_WORD_SQL, {"lo": low, "hi": upper})
+            if not rows or not str(rows[0][0]).startswith(prefix):
+                break
+            words.append(str(rows[0][0]))
+            # Words hold no control characters: the next word sorts at or after this.
+            low = words[-1] + "\x01"
+    except OperationalError:  # an archive from before paragraph_terms (revision 0007)
+        return ()
+    return tuple(words) if len(words) <= MAX_PREFIX_WORDS else ()
+
+
+# --- reading matches --------------------------------------------------------------------------
+
+
+def _keeper(timeline: Timeline, agenda: str | None) -> Callable[[int], bool] | None:
+    """A test for matches under the agenda item, or None when every match counts."""
+    if agenda is None:
+        return None
+
+    def keep(rowid: int) -> bool:
+        i = timeline.segment(rowid)
+        return i >= 0 and timeline.agendas[i] == agenda
+
+    return keep
+
+
+def _date_key(timeline: Timeline) -> Callable[[int], tuple[str, int]]:
+    def key(rowid: int) -> tuple[str, int]:
+        return timeline.dates[timeline.segment(rowid)], rowid
+
+    return key
+
+
+def _scan(
+    ctx: _Context,
+    expression: str,
+    bounds: tuple[int, int],
+    *,
+    descending: bool,
+    keep: Callable[[int], bool] | None = None,
+    skip: int = 0,
+    chunk: int = SCAN_CHUNK,
+) -> Iterator[int]:
+    """Matches with ids in `bounds`, in id order, read from the index a chunk at a time."""
+    lo, hi = bounds
+    while lo <= hi:
+        params = {"q": expression, "lo": lo, "hi": hi, "n": chunk, "skip": skip}
+        rows = [r[0] for r in ctx.rows(SCAN_SQL[descending], params)]
+        for rowid in rows:
+            if keep is None or keep(rowid):
+                yield rowid
+        if len(rows) < chunk:
+            return
+        if descending:
+            hi = rows[-1] - 1
+        else:
+            lo = rows[-1] + 1
+        skip = 0
+        chunk = min(chunk * 4, 20_000)
+
+
+def _by_date(
+    ctx: _Context,
+    expression: str,
+    spans: list[Span],
+    agenda: str | None,
+    *,
+    newest: bool,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """One page of matches in date order (then id order), newest or oldest first."""
+    tl = ctx.timeline
+    keep = _keeper(tl, agenda)
+    if len(spans) == 1 and keep is None:
+        # The common case: one run, so index order is date order; SQLite skips the offset.
+        bounds = tl.bounds(spans[0].first, spans[0].stop)
+        rows = _scan(ctx, expression, bounds, descending=newest, skip=offset, chunk=limit)
+        return list(islice(rows, limit))
+    streams = [
+        _scan(
+            ctx,
+            expression,
+            tl.bounds(span.first, span.stop),
+            descending=newest,
+            keep=keep,
+            chunk=min(offset + limit, 20_000),
+        )
+        for span in spans
+    ]
+    merged = heapq.merge(*streams, key=_date_key(tl), reverse=newest)
+    return list(islice(merged, offset, offset + limit))
+
+
+@dataclass
+class _Ranking:
+    page: list[int]
+    ranked: int
+    capped: bool
+    oldest: int | None
+
+
+def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> Scorer:
+    """BM25 for the query's terms, each term's paragraph count from its (cached) summary;
+    `native` when the counts are small enough for FTS5's bm25() to score instead."""
+    terms = [term for group in query.groups for term in group]
+    counts = []
+    for term in terms:
+        if len(terms) == 1 and not query.excluded and filters == Filters():
+            counts.append(summary.paragraphs)  # the query is this term alone
+            continue
+        expression = term.fts(ctx.prefix_words)
+        key = (ctx.version, expression, "idf") if ctx.version else None
+        everywhere = ctx.timeline.spans(None, None)
+        summarize = partial(_summarize, ctx, expression, everywhere, None, sample=TERM_SAMPLE)
+        counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
+    # bm25() also counts the excluded terms; they are rarely common.
+    native = sum(counts) <= NATIVE_BM25_MAX
+    paragraphs, words = ctx.totals()
+    idfs = [idf(paragraphs, n) for n in counts]
+    return Scorer(terms, idfs, words / max(1, paragraphs), native=native)
+
+
+def _ranked(
+    ctx: _Context,
+    expression: str,
+    scorer: Scorer,
+    spans: list[Span],
+    agenda: str | None,
+    offset: int,
+    limit: int,
+) -> _Ranking:
+    """One page by BM25 among the newest RANK_CAP matches (all of them when fewer)."""
+    tl = ctx.timeline
+    candidates: list[Any] = []
+    capped = False
+    for span in spans:
+        lo, hi = tl.bounds(span.first, span.stop)
+        params = {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1}
+        if scorer.native:
+            rows = ctx.rows(RANK_NATIVE_SQL, params)
+        else:
+            rows = ctx.rows(RANK_SQL, {**params, "open": OPEN, "close": CLOSE})
+        capped = capped or len(rows) > RANK_CAP
+        candidates += rows[:RANK_CAP]
+    key = _date_key(tl)
+    if len(spans) > 1 and len(candidates) > RANK_CAP:
+        candidates = heapq.nlargest(RANK_CAP, candidates, key=lambda c: key(c[0]))
+        capped = True
+    keep = _keeper(tl, agenda)
+    if keep is not None:
+        candidates = [c for c in candidates if keep(c[0])]
+    if not candidates:
+        oldest = None
+    elif len(spans) == 1:  # one run: ids follow dates
+        oldest = min(c[0] for c in candidates)
+    else:
+        oldest = min((c[0] for c in candidates), key=key)
+    if scorer.native:
+        scored = [(c[1], -c[0]) for c in candidates]
+    else:
+        score = scorer.score
+        scored = [(score(c[1], length(c[2] or b"")), -c[0]) for c in candidates]
+    scored.sort()  # equal scores (the same agreed text): the newest first
+    page = [-negative for _, negative in scored[offset : offset + limit]]
+    return _Ranking(page, len(candidates), capped, oldest)
+
+
+# --- counts and history -----------------------------------------------------------------------
+
+
+def _summarize(
+    ctx: _Context,
+    expression: str,
+    spans: list[Span],
+    agenda: str | None,
+    *,
+    sample: int | None = None,
+) -> Summary:
+    """Counts, history and first and latest use, from samples of each year's matches
+    (`sample` of them, SAMPLE unless told)."""
+    tl = ctx.timeline
+    pieces = [(i, piece) for i, span in enumerate(spans) for piece in tl.pieces(span)]
+    if not pieces:
+        return Summary()
+    sample = sample or min(SAMPLE, max(MIN_SAMPLE, SAMPLE_BUDGET // len(pieces)))
+    if agenda is not None:  # matches are sampled before the agenda test: read more of them
+        share = tl.count(0, len(tl.starts), agenda)[1] / max(1, tl.total_paragraphs)
+        sample = min(AGENDA_SAMPLE_MAX, round(sample / share)) if share else sample
+    ranges = json.dumps([tl.bounds(p.first, p.stop) for _, p in pieces])
+    samples: dict[int, list[int]] = {}
+    for k, ids in ctx.rows(SAMPLE_SQL, {"q": expression, "ranges": ranges, "n": sample}):
+        samples[k] = [int(x) for x in ids.split(",")] if ids else []
+    tallies = [tally(tl, p, samples.get(k, []), sample, agenda) for k, (_, p) in enumerate(pieces)]
+
+    keep = _keeper(tl, agenda)
+    firsts, latests = [], []
+    for i in range(len(spans)):
+        mine = [(p, t) for (j, p), t in zip(pieces, tallies, strict=True) if j == i]
+        if (found := _edge(ctx, expression, mine, keep, newest=False)) is not None:
+            firsts.append(found)
+        if (found := _edge(ctx, expression, mine, keep, newest=True)) is not None:
+            latests.append(found)
+    key = _date_key(tl)
+    return combine(
+        tl,
+        [p for _, p in pieces],
+        tallies,
+        agenda,
+        first=min(firsts, key=key) if firsts else None,
+        latest=max(latests, key=key) if latests else None,
+    )
+
+
+def _edge(
+    ctx: _Context,
+    expression: str,
+    pieces: list[tuple[Piece, Tally]],
+    keep: Callable[[int], bool] | None,
+    *,
+    newest: bool,
+) -> int | None:
+    """The first (or latest) match in one run: from the samples where they tell, else read
+    from the end of the first piece that has matches."""
+    for piece, t in reversed(pieces) if newest else pieces:
+        if t.exact:
+            found = t.last if newest else t.first
+            if found is not None:
+                return found
+            continue
+        if not newest and t.first is not None:
+            return t.first
+        bounds = ctx.timeline.bounds(piece.first, piece.stop)
+        found = next(_scan(ctx, expression, bounds, descending=newest, keep=keep, chunk=50), None)
+        if found is not None:
+            return found
+    return None
+
+
+# --- the search -------------------------------------------------------------------------------
 
 
 def search(
@@ -113,139 +522,107 @@ def search(
 ) -> SearchResult:
     """Paragraphs matching `query`, one page of them, with totals and the per-year history."""
     result = SearchResult(query)
-    expression = query.fts()
-    if expression is None:
+    if query.fts() is None:
         return result
-    where, params = filters.sql()
-    params = {**params, "q": expression, "cap": COUNT_CAP}
-    conn = session.connection()
-
-    # One pass over the newest COUNT_CAP matches (FTS5 hands out rowids in descending order
-    # without sorting) gives the totals, the history per year and the first and latest use.
-    bounded = (
-        "SELECT paragraph_fts.rowid AS id, p.statement_pk, p.number, s.year, s.date "
-        f"{MATCHES} {where} ORDER BY paragraph_fts.rowid DESC LIMIT :cap"
-    )
-    per_year = conn.execute(
-        text(
-            "SELECT year, count(*), count(DISTINCT statement_pk), "
-            "min(date || ' ' || printf('%012d', statement_pk) || ' ' || printf('%06d', number)), "
-            "max(date || ' ' || printf('%012d', statement_pk) || ' ' || printf('%06d', number)) "
-            f"FROM ({bounded}) GROUP BY year ORDER BY year"
-        ),
-        params,
-    ).all()
-    if not per_year:
+    ctx = _Context(session)
+    expression = _fts_expression(ctx, query)
+    assert expression is not None
+    tl = ctx.timeline
+    spans = tl.spans(filters.year_from, filters.year_to)
+    agenda = filters.agenda_item
+    key = (ctx.version, expression, filters) if ctx.version else None
+    summary = _summaries.get_or_compute(key, partial(_summarize, ctx, expression, spans, agenda))
+    if summary.first is None:
         return result
-    result.total_paragraphs = sum(int(row[1]) for row in per_year)
-    result.total_statements = sum(int(row[2]) for row in per_year)
-    result.capped = result.total_paragraphs >= COUNT_CAP
-    result.years = {int(row[0]): int(row[2]) for row in per_year}
-    result.first_use = _use(session, per_year[0][3])
-    result.latest_use = _use(session, per_year[-1][4])
 
-    restrict = " AND paragraph_fts.rowid IN (SELECT id FROM bounded)" if result.capped else ""
-    page_params = {**params, "limit": limit, "offset": offset}
-    if sort == "relevance" and not where:
-        # Ranking needs only the index: rank first, then join the page's twenty rows.
-        page = conn.execute(
-            text(
-                f"WITH bounded AS ({bounded}), top AS ("
-                "SELECT paragraph_fts.rowid AS id, paragraph_fts.rank AS rank FROM paragraph_fts "
-                f"WHERE paragraph_fts MATCH :q{restrict} "
-                "ORDER BY rank LIMIT :limit OFFSET :offset) "
-                "SELECT p.id, p.statement_pk, p.number, top.rank FROM top "
-                "JOIN paragraph p ON p.id = top.id ORDER BY top.rank"
-            ),
-            page_params,
-        ).all()
+    scorer = _scorer(ctx, query, summary, filters)
+    if sort == "relevance":
+        ranking = _ranked(ctx, expression, scorer, spans, agenda, offset, limit)
+        page = ranking.page
+        if ranking.capped:
+            result.ranked_among = ranking.ranked
+            if ranking.oldest is not None:
+                result.ranked_since = dt.date.fromisoformat(tl.dates[tl.segment(ranking.oldest)])
     else:
-        order = {
-            "relevance": "rank, s.date DESC, p.number",
-            "newest": "s.date DESC, s.pk DESC, p.number",
-            "oldest": "s.date ASC, s.pk ASC, p.number",
-        }[sort]
-        page = conn.execute(
-            text(
-                f"WITH bounded AS ({bounded}) "
-                f"SELECT p.id, p.statement_pk, p.number, paragraph_fts.rank {MATCHES} {where}"
-                f"{restrict} ORDER BY {order} LIMIT :limit OFFSET :offset"
-            ),
-            page_params,
-        ).all()
-    statements = _statements(session, {r[1] for r in page})
-    snippets = _snippets(session, expression, [r[0] for r in page])
+        page = _by_date(
+            ctx, expression, spans, agenda, newest=sort == "newest", offset=offset, limit=limit
+        )
+
+    rows = _paragraphs(ctx, [*page, summary.first, summary.latest])
+    statements = _statements(session, {pk for pk, _ in rows.values()})
+    shown = _shown(ctx, expression, scorer, page)
     result.hits = [
-        Hit(statements[pk], number, snippets.get(pid, Markup("")), float(rank))
-        for pid, pk, number, rank in page
+        Hit(statements[rows[pid][0]], rows[pid][1], *shown.get(pid, (Markup(""), 0.0)))
+        for pid in page
+        if pid in rows and rows[pid][0] in statements
     ]
-    result.paragraph_counts = paragraph_counts(session, [h.statement.pk for h in result.hits])
+    result.total_paragraphs = summary.paragraphs
+    result.total_statements = summary.statements
+    result.capped = not summary.exact
+    result.years = summary.years
+    result.estimated_years = summary.estimated_years
+    result.first_use = _use(rows, statements, summary.first)
+    result.latest_use = _use(rows, statements, summary.latest)
+    pks = json.dumps(sorted({pk for pk, _ in rows.values()}))
+    result.paragraph_counts = dict(ctx.rows(PARAGRAPH_COUNTS_SQL, {"pks": pks}))
     return result
+
+
+def _paragraphs(ctx: _Context, ids: list[int | None]) -> dict[int, tuple[int, int]]:
+    """Statement pk and paragraph number by paragraph id."""
+    wanted = json.dumps(sorted({i for i in ids if i is not None}))
+    return {pid: (pk, number) for pid, pk, number in ctx.rows(PARAGRAPHS_SQL, {"ids": wanted})}
 
 
 def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
     if not pks:
         return {}
-    rows = session.exec(select(Statement).where(col(Statement.pk).in_(pks)))
+    # A statement row carries its whole source file; a hit needs only its summary.
+    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    rows = session.exec(
+        select(Statement).where(col(Statement.pk).in_(pks)).options(*(defer(c) for c in big))
+    )
     return {s.pk: s for s in rows if s.pk is not None}
 
 
-def paragraph_counts(session: Session, pks: list[int | None]) -> dict[int, int]:
-    wanted = [pk for pk in pks if pk is not None]
-    if not wanted:
-        return {}
-    rows = session.connection().execute(
-        text(
-            "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN "
-            f"({','.join(str(int(pk)) for pk in set(wanted))}) GROUP BY statement_pk"
-        )
-    )
-    return {int(pk): int(n) for pk, n in rows}
+def _use(
+    rows: dict[int, tuple[int, int]], statements: dict[int, Statement], rowid: int | None
+) -> Use | None:
+    if rowid is None or rowid not in rows or rows[rowid][0] not in statements:
+        return None
+    pk, number = rows[rowid]
+    return Use(statements[pk], number)
 
 
-def _snippets(session: Session, expression: str, ids: list[int]) -> dict[int, Markup]:
-    """Whole paragraphs when short, an excerpt around the match when long, matches marked."""
+def _shown(
+    ctx: _Context, expression: str, scorer: Scorer, ids: list[int]
+) -> dict[int, tuple[Markup, float]]:
+    """Whole paragraphs when short, an excerpt around the match when long, matches marked;
+    with each paragraph's score."""
     if not ids:
         return {}
-    id_list = ",".join(str(int(i)) for i in ids)
-    rows = session.connection().execute(
-        text(
-            "SELECT rowid, "
-            "CASE WHEN length(plain) - length(replace(plain, ' ', '')) < :words "
-            "THEN highlight(paragraph_fts, 0, :open, :close) "
-            "ELSE snippet(paragraph_fts, 0, :open, :close, '…', :tokens) END "
-            f"FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid IN ({id_list})"
-        ),
-        {
-            "q": expression,
-            "open": OPEN,
-            "close": CLOSE,
-            "words": SNIPPET_FROM_WORDS,
-            "tokens": SNIPPET_TOKENS,
-        },
-    )
-    return {int(rowid): marked(value) for rowid, value in rows}
-
-
-def _use(session: Session, key: str) -> Use | None:
-    """The statement and paragraph named by a 'date pk number' key from the history pass."""
-    _date, pk, number = key.split(" ")
-    statement = session.get(Statement, int(pk))
-    return Use(statement, int(number)) if statement else None
+    params = {"q": expression, "open": OPEN, "close": CLOSE, "tokens": SNIPPET_TOKENS}
+    bounds = {"lo": min(ids), "hi": max(ids), "ids": json.dumps(ids)}
+    out = {}
+    for rowid, whole, excerpt, size, *native in ctx.rows(
+        SHOWN_SQL[scorer.native], {**params, **bounds}
+    ):
+        words = length(size or b"")
+        shown = whole if words < SNIPPET_FROM_WORDS else excerpt
+        out[rowid] = (marked(shown), native[0] if native else scorer.score(whole, words))
+    return out
 
 
 def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
     """For a statement page opened from a search hit: its matching paragraphs with the
     matched words marked, by paragraph number."""
-    expression = query.fts()
-    if expression is None:
+    if query.fts() is None:
         return {}
-    rows = session.connection().execute(
-        text(
-            "SELECT p.number, highlight(paragraph_fts, 0, :open, :close) "
-            "FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid "
-            "WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk"
-        ),
-        {"q": expression, "open": OPEN, "close": CLOSE, "pk": statement_pk},
-    )
-    return {int(number): marked(value) for number, value in rows}
+    ctx = _Context(session)
+    params = {
+        "q": _fts_expression(ctx, query),
+        "open": OPEN,
+        "close": CLOSE,
+        "pk": statement_pk,
+    }
+    return {number: marked(value) for number, value in ctx.rows(STATEMENT_MARKS_SQL, params)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Param
@@ -13,7 +14,16 @@ from app import crud
 from app.deps import SessionDep
 from app.query import Query, parse_query
 from app.schemas import SearchHit, SearchResponse, StatementSummary
-from app.search import Filters, SearchResult, Sort, search
+from app.search import (
+    MAX_PREFIX_WORDS,
+    RANK_CAP,
+    SAMPLE,
+    Filters,
+    SearchResult,
+    Sort,
+    search,
+)
+from app.search_cache import LRU, archive_version
 from app.templating import templates
 
 router = APIRouter()
@@ -53,6 +63,28 @@ def run_search(
     return query, result
 
 
+_agenda_choices: LRU[object, list[tuple[str, int]]] = LRU(4)
+
+
+def _agenda_items(session: SessionDep) -> list[tuple[str, int]]:
+    """The agenda filter's choices, counted once per version of the archive."""
+    key = archive_version(session.connection())
+    return _agenda_choices.get_or_compute(key, lambda: crud.agenda_items(session))
+
+
+def _sorted_url(request: Request, sort: str) -> str:
+    """This search sorted another way, from its first page."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "sort")]
+    return f"{request.url.path}?{urlencode([*params, ('sort', sort)])}"
+
+
+def _reachable(result: SearchResult) -> int:
+    """How many hits the pages can show: relevance ranks only the newest matches."""
+    if result.ranked_among is not None:
+        return min(result.total_paragraphs, result.ranked_among)
+    return result.total_paragraphs
+
+
 def _symbol_redirect(session: SessionDep, query: Query) -> Response | None:
     if not query.symbol:
         return None
@@ -86,15 +118,18 @@ def search_page(
             "year_to": options.year_to,
             "agenda": options.agenda or "",
             "page": page,
-            "pages": max(1, -(-min(result.total_paragraphs, 10_000 * 20) // 20)),
-            "agenda_items": crud.agenda_items(session),
+            "pages": max(1, -(-min(_reachable(result), 10_000 * 20) // 20)),
+            "agenda_items": _agenda_items(session),
+            "newest_url": _sorted_url(request, "newest"),
+            "oldest_url": _sorted_url(request, "oldest"),
         },
     )
 
 
 @router.get("/search/help", response_class=HTMLResponse)
 def search_help(request: Request) -> Response:
-    return templates.TemplateResponse(request, "search_help.html", {})
+    limits = {"sample": SAMPLE, "rank_cap": RANK_CAP, "max_prefix_words": MAX_PREFIX_WORDS}
+    return templates.TemplateResponse(request, "search_help.html", limits)
 
 
 @router.get(
@@ -132,4 +167,7 @@ def api_search(
             for hit in result.hits
         ],
         years={str(year): n for year, n in result.years.items()},
+        estimated_years=[str(year) for year in sorted(result.estimated_years)],
+        ranked_among=result.ranked_among,
+        ranked_since=result.ranked_since,
     )

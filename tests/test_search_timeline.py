@@ -1,0 +1,135 @@
+"""The pieces search relies on at scale: the timeline of paragraph ids, the database version
+that keys its caches, and BM25 from highlighted text."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from app.db import make_engine
+from app.ingest import ingest
+from app.query import Term
+from app.ranking import Scorer, length, varint
+from app.search_cache import LRU, database_version
+from app.timeline import Span, Timeline, load_timeline
+from tests.conftest import SEED_2012, SEED_2023
+
+# (first id, last id, paragraphs, statement pk, date, year, agenda item)
+ROWS = [
+    (1, 3, 3, 10, "2001-01-05", 2001, "A"),
+    (4, 5, 2, 11, "2001-06-01", 2001, "B"),
+    (6, 9, 4, 12, "2003-02-02", 2003, "A"),
+    # a later ingest of an older statement starts a second run
+    (10, 11, 2, 13, "2002-03-03", 2002, "B"),
+    (14, 15, 2, 14, "2004-04-04", 2004, "A"),  # ids 12 and 13 were deleted
+]
+
+
+def test_runs_break_where_dates_go_back() -> None:
+    tl = Timeline(ROWS)
+    assert tl.runs == [Span(0, 3), Span(3, 5)]
+    assert tl.total_paragraphs == 13
+
+
+def test_ids_map_to_their_statement() -> None:
+    tl = Timeline(ROWS)
+    assert [tl.segment(i) for i in (1, 3, 4, 9, 10, 12, 13, 15, 16)] == [
+        0,
+        0,
+        1,
+        2,
+        3,
+        -1,
+        -1,
+        4,
+        -1,
+    ]
+    assert tl.segment_at_or_before(12) == 3
+    ascending = [1, 2, 3, 4, 9, 10, 12, 13, 15, 16]
+    assert tl.segments(ascending) == [tl.segment(i) for i in ascending]
+
+
+def test_years_become_id_ranges_in_each_run() -> None:
+    tl = Timeline(ROWS)
+    spans = tl.spans(2002, 2003)
+    assert spans == [Span(2, 3), Span(3, 4)]
+    assert [tl.bounds(s.first, s.stop) for s in spans] == [(6, 9), (10, 11)]
+    assert tl.spans(2005, None) == []
+    pieces = tl.pieces(tl.runs[0])
+    assert [(p.year, p.first, p.stop) for p in pieces] == [(2001, 0, 2), (2003, 2, 3)]
+
+
+def test_counts_by_agenda_item() -> None:
+    tl = Timeline(ROWS)
+    assert tl.count(0, 5) == (5, 13)
+    assert tl.count(0, 5, "A") == (3, 9)
+    assert tl.count(1, 4, "B") == (2, 4)
+    assert tl.count(0, 5, "none") == (0, 0)
+
+
+def test_interleaved_statements_are_cut_into_unbroken_segments(tmp_path: Path) -> None:
+    db = tmp_path / "plain.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(
+        """
+        CREATE TABLE statement (pk INTEGER PRIMARY KEY, date TEXT, year INT, agenda_item TEXT);
+        CREATE TABLE paragraph (id INTEGER PRIMARY KEY, statement_pk INT);
+        INSERT INTO statement VALUES (1, '2001-01-01', 2001, NULL), (2, '2002-01-01', 2002, NULL);
+        INSERT INTO paragraph VALUES (1, 1), (2, 1), (3, 2), (4, 1), (5, 2);
+        """
+    )
+    conn.commit()
+    conn.close()
+    engine = make_engine(db, readonly=True)
+    with engine.connect() as c:
+        tl = load_timeline(c)
+    engine.dispose()
+    assert list(zip(tl.starts, tl.ends, tl.pks, strict=True)) == [
+        (1, 2, 1),
+        (3, 3, 2),
+        (4, 4, 1),
+        (5, 5, 2),
+    ]
+
+
+def test_database_version_changes_with_each_commit(db_path: Path, engine: Engine) -> None:
+    before = database_version(db_path)
+    assert before == database_version(db_path)
+    ingest(engine, [SEED_2023])
+    after_one = database_version(db_path)
+    assert after_one != before
+    ingest(engine, [SEED_2012])
+    assert database_version(db_path) not in (before, after_one)
+    assert database_version(db_path.parent / "missing.db") is None
+
+
+def test_lru_forgets_the_least_recently_used() -> None:
+    cache: LRU[str, int] = LRU(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1
+    cache.put("c", 3)
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.get("c") == 3
+    assert cache.get_or_compute(None, lambda: 7) == 7 and cache.get("None") is None
+
+
+def test_varints_as_fts5_writes_them() -> None:
+    assert varint(b"\x05") == (5, 1)
+    assert varint(b"\x81\x1f") == (159, 2)
+    assert varint(b"\x89\x8d\x64\x86") == (149220, 3)
+    assert length(b"\x2a") == 42 and length(b"\x81\x1f") == 159
+
+
+def test_term_frequencies_from_highlighted_text() -> None:
+    terms = [Term(("peace", "and", "peace")), Term(("organi",), prefix=True), Term(("council",))]
+    scorer = Scorer(terms, [1.0, 1.0, 1.0], 10.0)
+    marked = (
+        "The \x02Council\x03 and the \x02council\x03 say \x02peace and peace and peace\x03 "
+        "for \x02Organized\x03 \x02organizations\x03."
+    )
+    assert scorer.frequencies(marked) == [2, 2, 2]
+    single = Scorer([Term(("council",))], [1.0], 10.0)
+    # one term that cannot overlap itself: each mark is one instance
+    assert single.frequencies("The \x02Council\x03 and the \x02council\x03 say") == [2]
