@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from app.models import Paragraph, ParagraphReuse, Statement
+from app.models import Paragraph, Statement
 
 
 @dataclass(frozen=True)
@@ -24,15 +25,38 @@ class Located:
 
 
 @dataclass(frozen=True)
-class Related(Located):
+class StatementRef:
+    """What a mention of another statement shows: its id, symbol and date."""
+
+    pk: int
+    id: str
+    symbol: str | None
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class ParagraphRef:
+    id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class Related:
     """A paragraph of another statement sharing language with the one being looked at."""
 
+    statement: StatementRef
+    paragraph: ParagraphRef
     shared_words: int = 0
     coverage: float = 0.0
     """Share of the looked-at paragraph's words found in this one."""
     other_coverage: float = 0.0
     """Share of this paragraph's words found in the looked-at one."""
     similarity: float = 0.0
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Oldest first: by the statement's date, then its id, then paragraph number."""
+        return (self.statement.date, self.statement.id, self.paragraph.number)
 
 
 @dataclass
@@ -71,38 +95,55 @@ def paragraph_at(session: Session, *, statement_id: str, number: int) -> Located
     return Located(row[0], row[1]) if row else None
 
 
+# A pair is stored once, so it is read from both sides: as stored, and with its two
+# paragraphs swapped. Only what a mention shows is read (never a statement's source text).
+RELATED_SQL = """
+    SELECT r.paragraph_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
+           r.shared_words, r.coverage, r.other_coverage, r.similarity
+    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.other_id
+    JOIN statement s ON s.pk = p.statement_pk
+    WHERE r.paragraph_id IN ({ids})
+    UNION ALL
+    SELECT r.other_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
+           r.other_shared_words, r.other_coverage, r.coverage, r.similarity
+    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.paragraph_id
+    JOIN statement s ON s.pk = p.statement_pk
+    WHERE r.other_id IN ({ids})
+"""
+
+
 def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, list[Related]]:
-    """Related paragraphs of each given paragraph id, oldest first. A pair is stored once, so
-    it is read from both sides: as stored, and with its two paragraphs swapped."""
-    ids = list(paragraph_ids)
+    """Related paragraphs of each given paragraph id, oldest first."""
+    ids = [int(i) for i in paragraph_ids]
     out: dict[int, list[Related]] = {i: [] for i in ids}
     if not ids:
         return out
-    for own, other in (
-        (ParagraphReuse.paragraph_id, ParagraphReuse.other_id),
-        (ParagraphReuse.other_id, ParagraphReuse.paragraph_id),
-    ):
-        rows = session.exec(
-            select(ParagraphReuse, Paragraph, Statement)
-            .join(Paragraph, col(Paragraph.id) == col(other))
-            .join(Statement, col(Statement.pk) == col(Paragraph.statement_pk))
-            .where(col(own).in_(ids))
-        )
-        swapped = own is ParagraphReuse.other_id
-        for reuse, paragraph, statement in rows:
-            out[reuse.other_id if swapped else reuse.paragraph_id].append(
-                Related(
-                    statement,
-                    paragraph,
-                    shared_words=reuse.other_shared_words if swapped else reuse.shared_words,
-                    coverage=reuse.other_coverage if swapped else reuse.coverage,
-                    other_coverage=reuse.coverage if swapped else reuse.other_coverage,
-                    similarity=reuse.similarity,
-                )
-            )
+    marks = ",".join(map(str, ids))  # ints, not user text
+    statements: dict[int, StatementRef] = {}
+    for (
+        own,
+        spk,
+        sid,
+        symbol,
+        date,
+        pid,
+        number,
+        shared,
+        cov,
+        other_cov,
+        sim,
+    ) in session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks)):
+        ref = statements.get(spk)
+        if ref is None:
+            ref = statements[spk] = StatementRef(spk, sid, symbol, _date(date))
+        out[own].append(Related(ref, ParagraphRef(pid, number), shared, cov, other_cov, sim))
     for related in out.values():
         related.sort(key=lambda r: r.sort_key)
     return out
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Related]:
@@ -113,16 +154,18 @@ def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Relate
 
 def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNote]:
     """For each paragraph number of `statement` that shares language: earlier and later uses."""
-    paragraphs = {
-        p.id: p
-        for p in session.exec(select(Paragraph).where(Paragraph.statement_pk == statement.pk))
+    numbers: dict[int, int] = {
+        pid: number
+        for pid, number in session.connection().exec_driver_sql(
+            "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,)
+        )
     }
     notes: dict[int, ReuseNote] = {}
-    for pid, related in _related_rows(session, [i for i in paragraphs if i is not None]).items():
+    own = (statement.date, statement.id)
+    for pid, related in _related_rows(session, numbers).items():
         if not related:
             continue
-        own = (statement.date, statement.id)
-        notes[paragraphs[pid].number] = ReuseNote(
+        notes[numbers[pid]] = ReuseNote(
             related=related,
             earlier=[r for r in related if (r.statement.date, r.statement.id) < own],
             later=[r for r in related if (r.statement.date, r.statement.id) > own],
