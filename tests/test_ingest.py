@@ -212,3 +212,24 @@ def test_an_interrupted_analysis_keeps_the_text_and_is_finished_later(
         pairs = conn.exec_driver_sql("SELECT count(*) FROM paragraph_reuse").scalar_one()
         cited = conn.exec_driver_sql("SELECT count(*) FROM citation").scalar_one()
     assert pairs > 0 and cited > 0
+
+
+def segments(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql(
+            "SELECT count(DISTINCT segid) FROM paragraph_fts_idx"
+        ).scalar_one()
+
+
+@pytest.mark.parametrize(("share", "merged"), [(0.1, True), (2.0, False)])
+def test_a_large_run_leaves_the_search_index_in_one_segment(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, share: float, merged: bool
+) -> None:
+    from app import ingest as ingest_module
+    from app import writer
+
+    monkeypatch.setattr(writer.Writer, "BATCH_PARAGRAPHS", 4)  # a segment per few paragraphs
+    monkeypatch.setattr(ingest_module, "OPTIMISE_FROM", share)
+    ingest(engine, [SEEDS_DIR])
+    assert (segments(engine) == 1) is merged
+    assert fts_count(engine, "organized criminal groups and networks") == 5
