@@ -28,6 +28,9 @@ class Settings:
     workers: int = 1
     page_cache_mb: int = 32
     """Memory each worker may give to rendered pages (0: none); see app/pagecache.py."""
+    base_url: str = ""
+    """The archive's public address, for absolute links (canonical, Open Graph, Atom ids).
+    Never taken from a request's Host header, which a client chooses."""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -37,4 +40,10 @@ class Settings:
             port=int(os.environ.get("ARCHIVE_PORT", "8000")),
             workers=int(os.environ.get("ARCHIVE_WORKERS", "1")),
             page_cache_mb=int(os.environ.get("ARCHIVE_PAGE_CACHE_MB", "32")),
+            base_url=os.environ.get("ARCHIVE_BASE_URL", ""),
         )
+
+    @property
+    def public_url(self) -> str:
+        """`base_url`, or else the address the server listens on."""
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")

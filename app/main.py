@@ -38,6 +38,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(path, readonly=True)
         app.state.db_path = path
+        app.state.public_url = settings.public_url
         version = DataVersion(path)
         app.state.pages = PageCache(version, settings.page_cache_mb * 1024 * 1024)
         yield

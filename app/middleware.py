@@ -140,9 +140,9 @@ class _Exchange:
         if self._version is None:
             return False
         headers = self.scope["headers"]
+        # Not the Host header: pages name the archive by its configured address, and a client
+        # sending many Hosts must not fill the cache with copies.
         self._key = (
-            self.scope.get("scheme"),
-            _header(headers, b"host"),
             self.scope.get("root_path", ""),
             self.path,
             self.scope.get("query_string", b""),
@@ -167,8 +167,9 @@ class _Exchange:
                 headers = [(k, v) for k, v in headers if k.lower() != b"content-security-policy"]
                 headers.append((b"content-security-policy", _DOCS_CSP))
             if self.get and self.status == 200:
-                if b"etag" in names or self.path.startswith("/data/"):
-                    # Files and downloads: their own validators, or none; streamed as they come.
+                if b"etag" in names or b"cache-control" in names or self.path.startswith("/data/"):
+                    # Files and downloads, and answers that set their own caching (/healthz):
+                    # their own validators, or none; streamed as they come.
                     if b"cache-control" not in names:
                         headers.append(_CACHE_CONTROL)
                 else:

@@ -138,3 +138,11 @@ def text_with_citations(text: str | None) -> Markup:
 templates.env.filters["cited"] = text_with_citations
 templates.env.filters["agenda_slug"] = agenda_slug
 templates.env.filters["symbol_id"] = symbol_to_id
+
+
+def absolute_url(request: Request, path: str) -> str:
+    """`path` on the archive's public address (settings), never on the Host a client sent."""
+    return str(request.app.state.public_url) + path
+
+
+templates.env.globals["absolute_url"] = absolute_url

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from app.cli import main
 from app.db import make_engine
 from app.ingest import ingest
+from app.main import create_app
 from app.maintenance import backup, check
 from bench.generate_corpus import generate
 
@@ -74,8 +75,32 @@ def test_healthz_and_security_headers(client: TestClient) -> None:
     assert page.headers["referrer-policy"]
 
 
+def test_healthz_is_never_cached(client: TestClient) -> None:
+    r = client.get("/healthz")
+    assert r.headers["cache-control"] == "no-store" and "etag" not in r.headers
+
+
+def test_absolute_links_use_the_configured_address_not_the_host_header(
+    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client chooses its Host header: canonical and Open Graph URLs, permalinks and Atom ids
+    must not repeat it, or a shared cache (ours included) would hand its links to others."""
+    monkeypatch.setenv("ARCHIVE_BASE_URL", "https://prst.example.org/")
+    with TestClient(create_app(seeded_db)) as c:
+        evil = {"Host": "evil.example"}
+        page = c.get("/statements/S-PRST-2012-16/paragraphs/9", headers=evil).text
+        feed = c.get("/feed.atom", headers=evil).text
+        again = c.get("/statements/S-PRST-2012-16/paragraphs/9").text
+    for text in (page, feed, again):
+        assert "evil.example" not in text
+    assert (
+        '<link rel="canonical" href="https://prst.example.org/statements/S-PRST-2012-16/paragraphs/9">'
+        in page
+    )
+    assert "<id>https://prst.example.org/statements/S-PRST-2012-16</id>" in feed
+
+
 def test_healthz_says_503_without_a_database(tmp_path: Path) -> None:
-    from app.main import create_app
 
     with TestClient(create_app(tmp_path / "missing.db")) as c:
         assert c.get("/healthz").status_code == 503

@@ -34,7 +34,7 @@ def feed(request: Request, session: SessionDep) -> Response:
     return templates.TemplateResponse(
         request,
         "feed.atom",
-        {"rows": latest, "base": str(request.base_url).rstrip("/")},
+        {"rows": latest, "base": request.app.state.public_url},
         media_type="application/atom+xml",
     )
 

@@ -11,6 +11,9 @@ from app.deps import SessionDep
 
 router = APIRouter()
 
+NO_STORE = {"Cache-Control": "no-store"}
+"""A health answer is about now: no cache may keep it."""
+
 
 @router.get("/healthz", tags=["operations"])
 def healthz(session: SessionDep) -> JSONResponse:
@@ -20,6 +23,8 @@ def healthz(session: SessionDep) -> JSONResponse:
         session.execute(text("SELECT rowid FROM paragraph_fts LIMIT 1")).all()
     except SQLAlchemyError as exc:
         return JSONResponse(
-            {"status": "error", "detail": str(getattr(exc, "orig", None) or exc)}, status_code=503
+            {"status": "error", "detail": str(getattr(exc, "orig", None) or exc)},
+            status_code=503,
+            headers=NO_STORE,
         )
-    return JSONResponse({"status": "ok", "statements": statements})
+    return JSONResponse({"status": "ok", "statements": statements}, headers=NO_STORE)
