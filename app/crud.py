@@ -265,14 +265,52 @@ def neighbours(session: Session, *, statement: Statement) -> tuple[StatementLink
     return tuple(found)
 
 
-def all_statements_with_paragraphs(
-    session: Session,
-) -> Iterator[tuple[Statement, list[ParagraphText]]]:
-    """Every statement, oldest first, with its paragraphs: for the bulk download."""
-    for statement in session.exec(
-        select(Statement).order_by(col(Statement.date), col(Statement.pk))
+BULK_SQL = """
+    SELECT pk, id, symbol, title, date, meeting_number, meeting_date, agenda_item,
+           distribution_date, original_language, intro, footnotes
+    FROM statement ORDER BY date, pk
+"""
+
+
+def bulk_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every statement as one record (oldest first), paragraphs and corrigenda included: the
+    bulk download. Streamed row by row, without source texts, so memory stays small whatever
+    the size of the archive."""
+    conn = session.connection()
+    corrections: dict[str, list[dict[str, Any]]] = {}
+    for symbol, corrects, date, text in conn.exec_driver_sql(
+        "SELECT symbol, corrects, date, text FROM corrigendum ORDER BY symbol"
     ):
-        yield statement, paragraphs_of(session, statement=statement)
+        corrections.setdefault(corrects, []).append(
+            {"symbol": symbol, "date": date and str(date), "text": text}
+        )
+    statements = conn.connection.driver_connection.execute(BULK_SQL)  # type: ignore[union-attr]
+    for row in statements:
+        (pk, sid, symbol, title, date, meeting, meeting_date, agenda, distributed, language,
+         intro, footnotes) = row  # fmt: skip
+        paragraphs = conn.exec_driver_sql(
+            "SELECT number, text FROM paragraph WHERE statement_pk = ? ORDER BY number", (pk,)
+        )
+        yield {
+            "id": sid,
+            "symbol": symbol,
+            "title": title,
+            "date": str(date),
+            "meeting": meeting,
+            "meeting_date": meeting_date and str(meeting_date),
+            "agenda_item": agenda,
+            "distribution_date": distributed and str(distributed),
+            "original_language": language,
+            "intro": intro,
+            "footnotes": footnotes,
+            "corrigenda": corrections.get(symbol or "", []),
+            "url": f"/statements/{sid}",
+            "source_url": f"/statements/{sid}/source.txt",
+            "paragraphs": [
+                {"number": n, "text": text, "url": f"/statements/{sid}#p{n}"}
+                for n, text in paragraphs
+            ],
+        }
 
 
 def corrigenda_of(session: Session, *, statement: Statement) -> list[Corrigendum]:

@@ -140,6 +140,15 @@ def test_a_corrigendum_id_leads_to_the_statement_it_corrects(
         r = c.get("/statements/S-PRST-2012-16-Corr.1", follow_redirects=False)
         assert (r.status_code, r.headers["location"]) == (301, "/statements/S-PRST-2012-16")
         assert "for subregional read regional" in c.get(r.headers["location"]).text
+        detail = c.get("/api/statements/S-PRST-2012-16").json()
+        assert [x["symbol"] for x in detail["corrigenda"]] == ["S/PRST/2012/16/Corr.1"]
+        records = [
+            json.loads(line) for line in c.get("/data/statements.jsonl").text.split("\n") if line
+        ]
+        old = next(r for r in records if r["id"] == "S-PRST-2012-16")
+        assert old["corrigenda"][0]["text"].endswith("for subregional read regional")
+        assert (old["distribution_date"], old["original_language"]) == ("2012-04-25", "English")
+        assert old["source_url"] == "/statements/S-PRST-2012-16/source.txt"
 
 
 def test_unknown_things_are_404_pages_with_a_way_back(client: TestClient) -> None:

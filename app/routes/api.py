@@ -29,12 +29,19 @@ class ParagraphOut(BaseModel):
     url: str = Field(description="/statements/{id}#p{n}")
 
 
+class CorrigendumOut(BaseModel):
+    symbol: str = Field(description="e.g. S/PRST/2000/27/Corr.1")
+    date: dt.date | None
+    text: str = Field(description="What the corrigendum says (it may withdraw the statement)")
+
+
 class StatementDetail(StatementSummary):
     meeting_date: dt.date | None
     distribution_date: dt.date | None
     original_language: str | None
     intro: str | None
     footnotes: str | None
+    corrigenda: list[CorrigendumOut]
     source_url: str
     paragraphs: list[ParagraphOut]
 
@@ -87,6 +94,10 @@ def api_statement(
         original_language=found.original_language,
         intro=found.intro,
         footnotes=found.footnotes,
+        corrigenda=[
+            CorrigendumOut(symbol=c.symbol, date=c.date, text=c.text)
+            for c in crud.corrigenda_of(session, statement=found)
+        ],
         source_url=f"/statements/{found.id}/source.txt",
         paragraphs=[
             ParagraphOut(number=p.number, text=p.text, url=f"/statements/{found.id}#p{p.number}")

@@ -41,28 +41,10 @@ def feed(request: Request, session: SessionDep) -> Response:
 
 @router.get("/data/statements.jsonl")
 def jsonl(session: SessionDep) -> StreamingResponse:
-    """Every statement on one line of JSON, paragraphs included, oldest first."""
+    """Every statement on one line of JSON, paragraphs and corrigenda included, oldest first."""
 
     def lines() -> Iterator[bytes]:
-        for statement, paragraphs in crud.all_statements_with_paragraphs(session):
-            record = {
-                "id": statement.id,
-                "symbol": statement.symbol,
-                "title": statement.title,
-                "date": statement.date.isoformat(),
-                "meeting": statement.meeting_number,
-                "agenda_item": statement.agenda_item,
-                "intro": statement.intro,
-                "url": f"/statements/{statement.id}",
-                "paragraphs": [
-                    {
-                        "number": p.number,
-                        "text": p.text,
-                        "url": f"/statements/{statement.id}#p{p.number}",
-                    }
-                    for p in paragraphs
-                ],
-            }
+        for record in crud.bulk_records(session):
             yield (json.dumps(record, ensure_ascii=False) + "\n").encode()
 
     return StreamingResponse(
