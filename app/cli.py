@@ -273,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(message)s",
+        # A server's log is read afterwards: each line says when; a command's output is read now.
+        format="%(asctime)s %(message)s" if args.command == "serve" else "%(message)s",
         stream=sys.stderr,
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)

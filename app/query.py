@@ -110,6 +110,9 @@ class Query:
 
 def _clean(text: str) -> tuple[str, list[str]]:
     notes = []
+    # Compatibility forms as people paste them ("ﬁnancial", full-width letters) are the
+    # letters the archive's text uses.
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
     text = text.translate(QUOTES)
     if len(text) > MAX_QUERY_CHARS:
@@ -163,6 +166,11 @@ def parse_query(raw: str) -> Query:
                 else:
                     notes.append(f"“{word}” holds no letters or digits; ignored.")
                 continue
+            if word.startswith("*"):
+                notes.append(
+                    f"A * stands for the end of a word (organi*), not its start: “{word}” was "
+                    f"searched as {term.display()}."
+                )
         else:
             term = _term(phrase, prefix=bool(star))
             if term is None:

@@ -111,6 +111,7 @@ def test_statement_opened_from_a_hit_marks_the_terms(client: TestClient) -> None
         ("S/PRST/2023/6", "/statements/S-PRST-2023-6"),
         ("s/prst/2023/6", "/statements/S-PRST-2023-6"),
         ("S/PRST/2012/16, para. 9", "/statements/S-PRST-2012-16#p9"),
+        ("S/PRST/2012/16 para 99", "/statements/S-PRST-2012-16"),  # it has 11
     ],
 )
 def test_symbols_open_the_statement(client: TestClient, q: str, location: str) -> None:

@@ -81,3 +81,13 @@ def test_any_text_parses_without_error(text: str) -> None:
     q = parse_query(text)
     expression = q.fts()
     assert expression is None or expression.count('"') % 2 == 0
+
+
+def test_compatibility_characters_are_the_letters_they_stand_for() -> None:
+    assert parse_query("ﬁnancial ＣＯＵＮＣＩＬ").fts() == '"financial" AND "council"'
+
+
+def test_a_star_at_the_start_of_a_word_is_explained() -> None:
+    q = parse_query("*ization")
+    assert q.fts() == '"ization"'
+    assert any("not its start" in note for note in q.notes)

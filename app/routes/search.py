@@ -91,7 +91,9 @@ def _symbol_redirect(session: SessionDep, query: Query) -> Response | None:
     statement = crud.statement_by_symbol(session, symbol=query.symbol)
     if statement is None:
         return None
-    anchor = f"#p{query.paragraph}" if query.paragraph else ""
+    anchor = ""
+    if query.paragraph and query.paragraph <= crud.paragraph_count(session, statement=statement):
+        anchor = f"#p{query.paragraph}"  # (a paragraph it does not have: the whole statement)
     return RedirectResponse(f"/statements/{statement.id}{anchor}", status_code=303)
 
 
