@@ -18,7 +18,6 @@ import pickle
 import signal
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from app.parser import ParsedCorrigendum, ParsedStatement, ParseError, decode, p
 from app.progress import Progress
 from app.repair import has_bare_letter
 from app.report import FileOutcome
+from app.workers import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -231,9 +231,7 @@ def prepare_all(
         results = map(prepare_one, files, metadata)
         pool = None
     else:
-        pool = ProcessPoolExecutor(
-            max_workers=workers, initializer=_open_spill, initargs=(str(spill_folder),)
-        )
+        pool = process_pool(workers, _open_spill, (str(spill_folder),))
         results = pool.map(_prepare_and_spill, files, metadata, chunksize=32)
     try:
         for index, result in enumerate(results, start=1):

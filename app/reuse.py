@@ -35,12 +35,13 @@ import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
 from app.textutil import fold
+from app.workers import process_pool
 
 MIN_RUN = 7
 """The exact measure counts words in shared runs at least this long."""
@@ -415,7 +416,7 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     conn.exec_driver_sql("DROP TABLE IF EXISTS temp.reuse_new")
     conn.exec_driver_sql("CREATE TEMP TABLE reuse_new (hash INTEGER, paragraph_id INTEGER)")
     workers = min(os.cpu_count() or 1, 8)
-    pool = ProcessPoolExecutor(workers) if len(ids) >= PARALLEL_FROM and workers > 1 else None
+    pool = process_pool(workers) if len(ids) >= PARALLEL_FROM and workers > 1 else None
     in_flight: list[Future[list[Row]]] = []
     stored = 0
 

@@ -168,3 +168,21 @@ def test_sigkill_during_ingest_leaves_old_or_new_archive(seeded_db: Path, tmp_pa
     assert count(seeded_db) == new_total
     assert seen <= {2, new_total}
     assert check(seeded_db).ok
+    # The killed runs' parsing processes did not outlive them.
+    deadline = time.monotonic() + 10
+    while processes_naming(seeded_db) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_naming(seeded_db) == []
+
+
+def processes_naming(path: Path) -> list[int]:
+    """Processes whose command line names `path` (an ingest and its worker processes)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if str(path).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass  # it ended meanwhile
+    return found
