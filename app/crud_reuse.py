@@ -61,28 +61,30 @@ class Related:
 
 @dataclass
 class ReuseNote:
-    """What a statement page says beside one paragraph about its language."""
+    """What a statement page says beside one paragraph about its language: the paragraphs of
+    the oldest other statement using it, and how many statements use it."""
 
-    related: list[Related] = field(default_factory=list)
-    """Every related paragraph, oldest first."""
-    earlier: list[Related] = field(default_factory=list)
-    later: list[Related] = field(default_factory=list)
+    first: list[Related] = field(default_factory=list)
+    """The related paragraphs of the oldest related statement (a merge has several)."""
+    earlier: bool = False
+    """Whether that statement is older than the paragraph's own: where it was first agreed."""
+    statements: int = 1
+    """How many statements use this language, the paragraph's own included."""
 
     @property
     def origin(self) -> Related | None:
         """The oldest earlier paragraph with this language: where it was first agreed."""
-        return self.earlier[0] if self.earlier else None
+        return self.first[0] if self.earlier and self.first else None
 
     @property
     def origins(self) -> list[Related]:
-        """The paragraphs of the origin's statement sharing this language (a merge has several)."""
-        first = self.origin
-        return [r for r in self.earlier if first and r.statement.pk == first.statement.pk]
+        """The paragraphs of the origin's statement sharing this language."""
+        return self.first if self.earlier else []
 
     @property
-    def statements(self) -> int:
-        """How many statements use this language, the paragraph's own included."""
-        return 1 + len({r.statement.pk for r in self.related})
+    def later(self) -> list[Related]:
+        """For language agreed here first: the paragraphs that used it next."""
+        return [] if self.earlier else self.first
 
 
 def paragraph_at(session: Session, *, statement_id: str, number: int) -> Located | None:
@@ -152,24 +154,45 @@ def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Relate
     return _related_rows(session, [paragraph.id])[paragraph.id]
 
 
+# For each paragraph of a statement: the related paragraphs of the oldest related statement,
+# and how many statements are related, from one pass over its pairs (both sides).
+NOTES_SQL = f"""
+    WITH rel (own, spk, sid, symbol, date, pid, number, shared, cov, other_cov, sim) AS (
+        {RELATED_SQL}
+    ),
+    firsts AS (
+        SELECT own, min(date || ' ' || sid) AS first, count(DISTINCT spk) AS statements
+        FROM rel GROUP BY own
+    )
+    SELECT rel.*, firsts.statements FROM rel
+    JOIN firsts ON firsts.own = rel.own AND rel.date || ' ' || rel.sid = firsts.first
+    ORDER BY rel.own, rel.number
+"""
+
+
 def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNote]:
-    """For each paragraph number of `statement` that shares language: earlier and later uses."""
+    """For each paragraph number of `statement` that shares language: where it was first
+    agreed (or, if here, where it was used next), and how many statements use it."""
     numbers: dict[int, int] = {
         pid: number
         for pid, number in session.connection().exec_driver_sql(
             "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,)
         )
     }
+    if not numbers:
+        return {}
     notes: dict[int, ReuseNote] = {}
     own = (statement.date, statement.id)
-    for pid, related in _related_rows(session, numbers).items():
-        if not related:
-            continue
-        notes[numbers[pid]] = ReuseNote(
-            related=related,
-            earlier=[r for r in related if (r.statement.date, r.statement.id) < own],
-            later=[r for r in related if (r.statement.date, r.statement.id) > own],
-        )
+    marks = ",".join(map(str, numbers))  # ints, not user text
+    rows = session.connection().exec_driver_sql(NOTES_SQL.format(ids=marks))
+    for pid, spk, sid, symbol, date, opid, onumber, shared, cov, other_cov, sim, count in rows:
+        ref = StatementRef(spk, sid, symbol, _date(date))
+        note = notes.get(numbers[pid])
+        if note is None:
+            note = notes[numbers[pid]] = ReuseNote(
+                earlier=(ref.date, ref.id) < own, statements=1 + count
+            )
+        note.first.append(Related(ref, ParagraphRef(opid, onumber), shared, cov, other_cov, sim))
     return notes
 
 
