@@ -101,7 +101,6 @@ def test_absolute_links_use_the_configured_address_not_the_host_header(
 
 
 def test_healthz_says_503_without_a_database(tmp_path: Path) -> None:
-
     with TestClient(create_app(tmp_path / "missing.db")) as c:
         assert c.get("/healthz").status_code == 503
         page = c.get("/")
@@ -114,6 +113,28 @@ def test_the_web_app_cannot_write(seeded_db: Path) -> None:
     with engine.connect() as conn, pytest.raises(OperationalError, match="readonly"):
         conn.exec_driver_sql("DELETE FROM statement")
     engine.dispose()
+
+
+def test_a_read_only_target_gives_a_clear_error_and_changes_nothing(
+    seeded_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The database file cannot be written (a read-only mount, permissions; the tests run as
+    root, whom permissions do not stop, so the file is opened read-only instead)."""
+    from app import db
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, 5, seed=4)
+    opened = db.make_engine
+    monkeypatch.setattr(db, "make_engine", lambda path, readonly=False: opened(path, readonly=True))
+    caplog.set_level("INFO")
+    assert main(["--db", str(seeded_db), "ingest", str(corpus)]) == 1
+    assert "failed; the archive is unchanged" in caplog.text
+    assert "readonly" in caplog.text
+    assert count(seeded_db) == 2
+    assert check(seeded_db).ok
 
 
 def test_full_disk_gives_an_error_and_changes_nothing(seeded_db: Path, tmp_path: Path) -> None:
