@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -37,6 +36,7 @@ from app.prepare import (
     find_statement_files,
     load_spilled,
     prepare_all,
+    spill_folder,
 )
 from app.progress import Progress
 from app.repair import may_be_fragment, repair
@@ -126,10 +126,10 @@ def _write(
     progress: Progress | None,
 ) -> None:
     """Step 1: parse every file and write the text in one transaction."""
-    with tempfile.TemporaryDirectory(prefix="archive-ingest-") as spill_folder:
+    with spill_folder() as spill:
         pending: list[Prepared | Spilled] = []
         corrigenda: list[PreparedCorrigendum] = []
-        for result in prepare_all(files, Path(spill_folder), progress):
+        for result in prepare_all(files, spill, progress):
             if isinstance(result, FileOutcome):
                 report.outcomes.append(result)
             elif isinstance(result, PreparedCorrigendum):

@@ -15,8 +15,11 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import signal
+import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -178,6 +181,46 @@ def prepare_one(
         return FileOutcome(path, "failed", reason=str(exc))
     except OSError as exc:
         return FileOutcome(path, "failed", reason=exc.strerror or str(exc))
+
+
+SPILL_PREFIX = "archive-ingest-"
+OWNER_FILE = "owner.pid"
+
+
+@contextmanager
+def spill_folder() -> Iterator[Path]:
+    """A temporary folder for the parsing processes' spill files, removed afterwards. A run
+    killed outright cannot remove its own: the next run removes every spill folder whose
+    owner is no longer running."""
+    root = Path(tempfile.gettempdir())
+    for stale in root.glob(f"{SPILL_PREFIX}*"):
+        if not _owner_alive(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=root))
+    (folder / OWNER_FILE).write_text(str(os.getpid()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Whether the run that made `folder` may still be using it (a folder without an owner
+    file is given a day)."""
+    try:
+        pid = int((folder / OWNER_FILE).read_text())
+    except (OSError, ValueError):
+        try:
+            return time.time() - folder.stat().st_mtime < 24 * 3600
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, another user's
+    return True
 
 
 _spill: IO[bytes] | None = None

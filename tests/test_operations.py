@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -173,10 +174,12 @@ def test_sigkill_during_ingest_leaves_old_or_new_archive(seeded_db: Path, tmp_pa
     thread = threading.Thread(target=reader)
     thread.start()
     rng = random.Random(11)
+    killed: set[str] = set()
     command = [sys.executable, "-m", "app.cli", "--db", str(seeded_db), "ingest", str(corpus)]
     try:
         for _ in range(4):
             proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+            killed.add(str(proc.pid))
             time.sleep(rng.uniform(0.3, 2.5))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
@@ -194,6 +197,9 @@ def test_sigkill_during_ingest_leaves_old_or_new_archive(seeded_db: Path, tmp_pa
     while processes_naming(seeded_db) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_naming(seeded_db) == []
+    # ... and the next run removed the spill folders they could not remove themselves.
+    spills = Path(tempfile.gettempdir()).glob("archive-ingest-*/owner.pid")
+    assert not [f for f in spills if f.read_text() in killed]
 
 
 def processes_naming(path: Path) -> list[int]:
