@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from app import reuse
 from app.citations import Citation, extract_citations
 from app.progress import Progress
+from app.shingles import SCHEME, Features
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,12 @@ class Derived:
     """What one paragraph's own text gives the analysis."""
 
     citations: list[Citation]
-    features: reuse.Features
+    features: Features
 
 
 def derive(text: str, plain: str) -> Derived:
     """The citations of a paragraph (`text` as archived) and its reuse features (`plain`)."""
-    return Derived(extract_citations(text), reuse.Features.of(plain))
+    return Derived(extract_citations(text), Features.of(plain))
 
 
 @dataclass
@@ -116,14 +117,14 @@ def _check_scheme(conn: Connection) -> None:
     """Start the analysis over if the stored hashes were computed another way (another
     Python, or other parameters): values from two schemes must never be compared."""
     stored = conn.exec_driver_sql("SELECT scheme FROM analysis_scheme").scalar()
-    if stored == reuse.SCHEME:
+    if stored == SCHEME:
         return
     if stored is not None:
         log.warning("the agreed-language index was built another way; analysing everything again")
         for table in DERIVED_TABLES:
             conn.exec_driver_sql(f"DELETE FROM {table}")
     conn.exec_driver_sql("DELETE FROM analysis_scheme")
-    conn.exec_driver_sql("INSERT INTO analysis_scheme (scheme) VALUES (?)", (reuse.SCHEME,))
+    conn.exec_driver_sql("INSERT INTO analysis_scheme (scheme) VALUES (?)", (SCHEME,))
 
 
 def analyse_pending(

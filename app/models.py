@@ -104,7 +104,7 @@ class ParagraphReuse(SQLModel, table=True):
 
     paragraph_id: int = Field(foreign_key="paragraph.id", primary_key=True)
     other_id: int = Field(foreign_key="paragraph.id", primary_key=True, index=True)
-    shared_words: int = Field(description="Words in common runs of at least reuse.MIN_RUN words")
+    shared_words: int = Field(description="Words in common runs of at least shingles.MIN_RUN words")
     other_shared_words: int = Field(description="The same, counted in the other paragraph")
     coverage: float = Field(description="Share of this paragraph's words in those runs")
     other_coverage: float = Field(description="Share of the other paragraph's words")
@@ -131,7 +131,7 @@ class ReuseHash(SQLModel, table=True):
 
 
 class ParagraphGrams(SQLModel, table=True):
-    """A paragraph's n-gram hashes (app.reuse.Features.grams): its side of an exact comparison."""
+    """A paragraph's n-gram hashes (app.shingles.Features.grams): its side of a comparison."""
 
     __tablename__ = "paragraph_grams"
 

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app import crud_reuse
 from app.ingest import ingest
-from app.reuse import GUARANTEED_RUN, fingerprints, overlap, words
+from app.shingles import GUARANTEED_RUN, fingerprints, overlap, words
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
 OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
@@ -220,7 +220,8 @@ def test_an_index_built_another_way_is_rebuilt_not_compared(
 ) -> None:
     """Stored hashes from another hashing scheme (another Python, other parameters) are never
     compared with new ones: the analysis starts over and finds the same pairs."""
-    from app import analysis, reuse
+    from app import analysis
+    from app.shingles import SCHEME
 
     before = pairs(engine)
     with engine.begin() as conn:
@@ -230,12 +231,12 @@ def test_an_index_built_another_way_is_rebuilt_not_compared(
     assert report.paragraphs == 28
     assert pairs(engine) == before
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT scheme FROM analysis_scheme").scalar() == reuse.SCHEME
+        assert conn.exec_driver_sql("SELECT scheme FROM analysis_scheme").scalar() == SCHEME
 
 
 def _covered_naively(a: list[str], b: list[str]) -> int:
     """Words of a in a run of at least MIN_RUN words that b also has, the slow obvious way."""
-    from app.reuse import MIN_RUN
+    from app.shingles import MIN_RUN
 
     runs = {tuple(b[i : i + MIN_RUN]) for i in range(len(b) - MIN_RUN + 1)}
     covered: set[int] = set()

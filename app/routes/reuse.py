@@ -13,7 +13,7 @@ from app import crud_reuse
 from app.crud_reuse import Located
 from app.deps import SessionDep
 from app.diff import word_diff
-from app.reuse import overlap, words
+from app.shingles import overlap, words
 from app.templating import templates
 
 router = APIRouter()
