@@ -14,6 +14,7 @@ rebuild), then the incremental cost of one more statement.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import re
@@ -138,10 +139,16 @@ def run_one(size: int) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--one"]:
-        print(run_one(int(argv[1])), flush=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "sizes", nargs="*", type=int, default=[10_000, 30_000, 100_000], help="paragraph counts"
+    )
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(run_one(args.one), flush=True)
         return 0
-    sizes = [int(a) for a in argv] or [10_000, 30_000, 100_000]
+    sizes = args.sizes
     print(
         f"{'paras':>9} {'fingerprts':>12} {'pairs':>9} {'seconds':>9} {'us/para':>9}"
         f" {'peakRSS':>9} {'+RSS MB':>9} {'+12 ms':>9} {'db MB':>8}"
