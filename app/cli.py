@@ -195,16 +195,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="archive",
         description="Archive of UN Security Council presidential statements.",
     )
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="SQLite database file (default: $ARCHIVE_DB, else archive.db in the project)",
-    )
+    db_help = "SQLite database file (default: $ARCHIVE_DB, else archive.db in the project)"
+    parser.add_argument("--db", metavar="PATH", help=db_help)
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
+    # The same options after the command (`archive ingest --db x.db`); SUPPRESS keeps a value
+    # given before the command when none is given after it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="say more"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
         "ingest",
+        parents=[common],
         help="load statement files into the archive",
         description="Load statement files (or folders, recursively) into the archive: their "
         "text and search index in one transaction, then the citations and agreed language of "
@@ -216,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "analyse",
+        parents=[common],
         help="finish the analysis of paragraphs not yet analysed",
         description="Find the citations and agreed language of every paragraph not analysed "
         "yet (after an interrupted ingest, or a migration that reset the analysis), committing "
@@ -225,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "serve",
+        parents=[common],
         help="serve the web archive",
         description="Migrate the database if needed, then serve the archive with uvicorn.",
     )
@@ -235,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "migrate",
+        parents=[common],
         help="create or upgrade the database schema",
         description="Create the database if needed and apply every Alembic migration.",
     )
@@ -242,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "catalogue",
+        parents=[common],
         help="import a catalogue of statements known to exist",
         description="Import a CSV catalogue (columns symbol, year, and optionally date, "
         "meeting_record, topic) so the archive knows which statements exist, text or not.",
@@ -251,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
+        parents=[common],
         help="verify the database and its search index",
         description="Run SQLite's integrity and foreign-key checks and compare the FTS5 index "
         "with the paragraph table. Exit code 1 if anything disagrees.",
@@ -260,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "backup",
+        parents=[common],
         help="make a consistent copy of the archive while it serves",
         description="Copy the database with SQLite's online backup, safe while the app serves "
         "or an ingest runs, then check the copy.",

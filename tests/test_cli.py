@@ -42,6 +42,17 @@ def test_database_path_from_environment(tmp_path: Path, monkeypatch: pytest.Monk
     assert db.exists()
 
 
+def test_database_option_may_follow_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARCHIVE_DB", str(tmp_path / "env.db"))
+    db = tmp_path / "after.db"
+    assert main(["ingest", "--db", str(db), str(SEEDS_DIR)]) == 0
+    assert db.exists()
+    assert not (tmp_path / "env.db").exists()
+    assert main(["check", "--db", str(db)]) == 0
+
+
 def test_missing_path_is_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     assert main(["--db", str(tmp_path / "c.db"), "ingest", str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in caplog.text
