@@ -46,7 +46,7 @@ with their ETag after that."""
 
 CACHED_PAGES = re.compile(r"/|/(?:api/)?statements(?:/[^/]+(?:/paragraphs/\d+)?)?")
 """Paths whose 200 answers the page cache keeps: home, browse, statement and paragraph pages and
-the statements API. They depend on the database, the URL and the Host only. (Search is left
+the statements API. They depend on the database and the URL only. (Search is left
 out: its benchmarks measure the search itself.)"""
 
 _SECURITY = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]

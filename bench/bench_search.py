@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serve import free_port, rss_mb, serving  # noqa: E402
+from bench.serve import free_port, rss_mb, serving, wrk  # noqa: E402
 
 QUERY_CLASSES: list[tuple[str, dict[str, str], str]] = [
     # name, search parameters, the FTS5 expression our parser produces (for floor and peer)
@@ -176,6 +176,17 @@ def start_datasette(db: Path) -> tuple[subprocess.Popen[bytes], str, str]:
     return proc, base, db.stem
 
 
+THROUGHPUT_CONNECTIONS = 4
+
+
+def throughput(base: str, path: str, seconds: int) -> float:
+    """Requests/s of one search URL under a bounded load (slow answers are waited for)."""
+    result = wrk(
+        base, [path], seconds=seconds, connections=THROUGHPUT_CONNECTIONS, threads=1, timeout=60
+    )
+    return result.rps
+
+
 def fmt(samples: Samples) -> str:
     return f"{percentile(samples, 0.5):.1f} / {percentile(samples, 0.95):.1f}"
 
@@ -188,6 +199,9 @@ def main() -> None:
         "--slow-repeat", type=int, default=10, help="runs per class for the floor and Datasette"
     )
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument(
+        "--wrk-seconds", type=int, default=5, help="length of each throughput run (0: none)"
+    )
     args = parser.parse_args()
     db = args.db
     conn = sqlite3.connect(db)
@@ -201,23 +215,28 @@ def main() -> None:
 
     ours = in_process(db, args.repeat)
     print(f"first search after start (reads the timeline): {ours['first'][0][0]:.0f} ms")
-    http_api, http_html = [], []
+    http_api, http_html, ours_rps = [], [], []
     with serving(db) as (base, pid):
         for _, params, _ in QUERY_CLASSES:
             query = urlencode(params)
             http_call(f"{base}/api/search?{query}")()  # the server's first search
             http_api.append(timed(http_call(f"{base}/api/search?{query}"), args.repeat))
             http_html.append(timed(http_call(f"{base}/search?{query}"), args.repeat))
+            if args.wrk_seconds:
+                ours_rps.append(throughput(base, f"/api/search?{query}", args.wrk_seconds))
         print(f"memory of the serving process after the searches: {rss_mb(pid):.0f} MB")
     floor = [timed(floor_call(db, e), args.slow_repeat) for _, _, e in QUERY_CLASSES]
     peer: list[Samples] = []
+    peer_rps: list[float] = []
     if not args.no_datasette:
         proc, ds, name = start_datasette(db)
         try:
             for _, _, expression in QUERY_CLASSES:
                 query = urlencode({"_search": expression, "_searchmode": "raw", "_size": 20})
-                url = f"{ds}/{name}/paragraph.json?{query}"
-                peer.append(timed(http_call(url), args.slow_repeat))
+                path = f"/{name}/paragraph.json?{query}"
+                peer.append(timed(http_call(ds + path), args.slow_repeat))
+                if args.wrk_seconds:
+                    peer_rps.append(throughput(ds, path, args.wrk_seconds))
         finally:
             proc.terminate()
 
@@ -258,6 +277,17 @@ def main() -> None:
         "and under 50 ms); new/floor: a query never seen before, in-process; DS/API: "
         "Datasette's p50 over ours over HTTP."
     )
+    if ours_rps:
+        print(
+            f"search throughput over HTTP: wrk, {THROUGHPUT_CONNECTIONS} connections x "
+            f"{args.wrk_seconds} s per row, the same query repeated; requests/s"
+        )
+        print(f"{'query class':>21}  {'ours /api/search':>16}  {'Datasette':>10}  {'ours/DS':>8}")
+        for i, (name, _, _) in enumerate(QUERY_CLASSES):
+            theirs = f"{peer_rps[i]:,.1f}" if peer_rps else "-"
+            ratio = f"{ours_rps[i] / peer_rps[i]:.1f}x" if peer_rps and peer_rps[i] else "-"
+            print(f"{name:>21}  {ours_rps[i]:>16,.1f}  {theirs:>10}  {ratio:>8}")
+        print("ours/DS: target at least 2x.")
 
 
 if __name__ == "__main__":

@@ -100,9 +100,16 @@ def _ms(text: str) -> float:
 
 
 def wrk(
-    base: str, paths: list[str], *, seconds: int, connections: int, threads: int = 2
+    base: str,
+    paths: list[str],
+    *,
+    seconds: int,
+    connections: int,
+    threads: int = 2,
+    timeout: int = 2,
 ) -> WrkResult:
-    """A bounded wrk run (fixed duration and connections) cycling through `paths`."""
+    """A bounded wrk run (fixed duration and connections) cycling through `paths`; a request
+    slower than `timeout` seconds counts as an error."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     lua_paths = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
@@ -123,6 +130,7 @@ def wrk(
                 f"-t{threads}",
                 f"-c{connections}",
                 f"-d{seconds}s",
+                f"--timeout={timeout}s",
                 "--latency",
                 "-s",
                 fh.name,
