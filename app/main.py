@@ -21,6 +21,7 @@ from app.middleware import ArchiveMiddleware
 from app.pagecache import DataVersion, PageCache
 from app.routes import agenda, api, citations, data, health, pages, reuse, search
 from app.templating import templates
+from app.warmup import Warmup
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         app.state.public_url = settings.public_url
         version = DataVersion(path)
         app.state.pages = PageCache(version, settings.page_cache_mb * 1024 * 1024)
+        warmup = Warmup(app.state.engine)
+        warmup.start()
         yield
+        warmup.stop()
         version.close()
         app.state.engine.dispose()
 

@@ -203,6 +203,22 @@ def clear_caches(*, timelines: bool = True) -> None:
     _prefix_words.clear()
 
 
+def prepare(session: Session) -> bool:
+    """Build what search keeps for the archive's current version (its timeline) unless it is
+    built already, so that no visitor waits for it; whether the archive could be cached."""
+    ctx = _Context(session)
+    if ctx.version is None:
+        return False
+    ctx.timeline  # noqa: B018  (the property builds and keeps it)
+    return True
+
+
+def prepared(session: Session) -> bool:
+    """Whether the timeline of the archive's current version is built."""
+    ctx = _Context(session)
+    return ctx.version is not None and _timelines.has(*ctx.version)
+
+
 class _Context:
     """One request's view of the archive: its connection, its version (None when nothing may
     be cached) and, when needed, its timeline."""

@@ -136,6 +136,11 @@ class PerVersion(Generic[V]):
             self._values[path] = (version, value)
             return value
 
+    def has(self, path: Path, version: Version) -> bool:
+        """Whether the value of this version is built."""
+        known = self._values.get(path)
+        return known is not None and known[0] == version
+
     def clear(self) -> None:
         with self._lock:
             self._values.clear()

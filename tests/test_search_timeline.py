@@ -4,16 +4,21 @@ that keys its caches, and BM25 from highlighted text."""
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
+from app import search
 from app.db import make_engine
 from app.ingest import ingest
-from app.query import Term
+from app.query import Term, parse_query
 from app.ranking import Scorer, length, varint
 from app.search_cache import LRU, database_version
 from app.timeline import Span, Timeline, load_timeline
+from app.warmup import Warmup
 from tests.conftest import SEED_2012, SEED_2023
 
 # (first id, last id, paragraphs, statement pk, date, year, agenda item)
@@ -133,3 +138,36 @@ def test_term_frequencies_from_highlighted_text() -> None:
     single = Scorer([Term(("council",))], [1.0], 10.0)
     # one term that cannot overlap itself: each mark is one instance
     assert single.frequencies("The \x02Council\x03 and the \x02council\x03 say") == [2]
+
+
+def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_search_is_prepared_at_start_and_after_each_ingest(db_path: Path, engine: Engine) -> None:
+    ingest(engine, [SEED_2012])
+    search.clear_caches()
+    reader = make_engine(db_path, readonly=True)
+    warmup = Warmup(reader, interval=0.1)
+
+    def ready() -> bool:
+        with Session(reader) as session:
+            return search.prepared(session)
+
+    try:
+        assert not ready()
+        warmup.start()
+        assert _wait_until(ready), "the timeline was not built at start"
+        ingest(engine, [SEED_2023])  # a new version of the archive
+        assert _wait_until(ready), "the timeline was not rebuilt after the ingest"
+        with Session(reader) as session:
+            result = search.search(session, parse_query('"organized criminal groups"'))
+        assert result.total_statements == 2  # the rebuilt timeline knows the new statement
+    finally:
+        warmup.stop()
+        reader.dispose()
