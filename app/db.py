@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import create_engine
 
 from app.config import MIGRATIONS_DIR, PROJECT_ROOT
+from app.search_cache import VERSION_KEY, database_version
 
 
 def _on_connect(readonly: bool):
@@ -25,6 +27,9 @@ def _on_connect(readonly: bool):
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         if readonly:
+            # Transactions are begun by `_begin_reading`, not by the driver (which never begins
+            # one for a SELECT).
+            dbapi_conn.isolation_level = None
             # Each connection of each worker has its own page cache, and pages read through
             # mmap count as the process's memory: the server keeps both small and lets the
             # operating system's file cache hold the archive once for every worker.
@@ -36,6 +41,23 @@ def _on_connect(readonly: bool):
         cur.close()
 
     return set_pragmas
+
+
+def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
+    """Each transaction of a read-only engine reads one snapshot of the archive.
+
+    Without an explicit BEGIN every statement reads the newest commit, and a statement that
+    reads only virtual tables holds no snapshot at all: FTS5 could then read the search index's
+    structure before an ingest's commit and its pages after it ("database disk image is
+    malformed" under load while an ingest optimised the index). The archive's version is taken
+    before the snapshot, so what a transaction reads is never older than the version search
+    caches it under (`app.search_cache.archive_version`)."""
+
+    def begin(conn: Connection) -> None:
+        conn.info[VERSION_KEY] = database_version(db_path)
+        conn.exec_driver_sql("BEGIN")
+
+    return begin
 
 
 READER_CACHE_KB = 8000
@@ -56,6 +78,8 @@ def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
         pool = {}
     engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
     event.listen(engine, "connect", _on_connect(readonly))
+    if readonly:
+        event.listen(engine, "begin", _begin_reading(db_path.resolve()))
     return engine
 
 

@@ -27,15 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, wraps
 from itertools import islice
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from markupsafe import Markup, escape
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -45,6 +46,8 @@ from app.query import Query
 from app.ranking import Scorer, idf, length, varint
 from app.search_cache import LRU, PerVersion, archive_version
 from app.timeline import Piece, Span, Timeline, load_timeline
+
+log = logging.getLogger(__name__)
 
 RANK_CAP = 1_000
 """Relevance ranks at most this many matches, the newest (scoring reads each one's text)."""
@@ -526,7 +529,34 @@ def _edge(
 
 # --- the search -------------------------------------------------------------------------------
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
+
+def _again_if_index_changed(
+    read: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Run a read of the search index once more, on a fresh connection, when SQLite reports the
+    index malformed. SQLite 3.40's FTS5 can report that to a reader while another connection
+    commits an `optimize` of the index (seen under load while an ingest of 50% more paragraphs
+    merged the index; the index checks out intact afterwards, and a fresh connection reads it).
+    """
+
+    @wraps(read)
+    def reading(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(session, *args, **kwargs)
+        except DBAPIError as exc:
+            if "malformed" not in str(exc.orig):
+                raise
+            log.warning("the search index changed under a read; reading again: %s", exc.orig)
+            session.invalidate()  # drops the connection and what FTS5 cached on it
+            return read(session, *args, **kwargs)
+
+    return reading
+
+
+@_again_if_index_changed
 def search(
     session: Session,
     query: Query,
@@ -629,6 +659,7 @@ def _shown(
     return out
 
 
+@_again_if_index_changed
 def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
     """For a statement page opened from a search hit: its matching paragraphs with the
     matched words marked, by paragraph number."""

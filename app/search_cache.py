@@ -71,12 +71,19 @@ def database_file(conn: Connection) -> Path | None:
     return _files[engine]
 
 
+VERSION_KEY = "archive_version"
+"""Where a read-only engine notes, as each transaction begins, the version it reads (app.db)."""
+
+
 def archive_version(conn: Connection) -> tuple[Path, Version] | None:
-    """The archive's file and its version, the key of anything cached about it; None when
-    nothing may be cached."""
+    """The archive's file and the version the connection's transaction reads, the key of
+    anything cached about it; None when nothing may be cached."""
     path = database_file(conn)
-    version = database_version(path) if path else None
-    return (path, version) if path and version else None
+    if path is None:
+        return None
+    # A read-only engine noted the version its transaction reads; a writing one did not.
+    version = conn.info[VERSION_KEY] if VERSION_KEY in conn.info else database_version(path)
+    return (path, version) if version else None
 
 
 class LRU(Generic[K, V]):

@@ -82,7 +82,8 @@ def main() -> int:
         done = archive(db, "ingest", str(more), stderr=subprocess.DEVNULL)
         ingest_result["returncode"] = done.returncode
 
-    with serving(db) as (base, _pid):
+    server_log = args.out / "load-server.log"
+    with serving(db, log=server_log) as (base, _pid):
         writer = threading.Thread(target=ingest_meanwhile)
         writer.start()
         result = wrk(
@@ -90,6 +91,7 @@ def main() -> int:
             request_mix(db, random.Random(5)),
             seconds=args.seconds,
             connections=args.connections,
+            timeout=10,  # slower is slow, and the p99 says so; a failure is no answer at all
         )
         writer.join()
 
@@ -101,6 +103,8 @@ def main() -> int:
         f"failed: {result.errors} socket errors, {result.non_2xx} non-2xx/3xx"
     )
     failed = result.errors or result.non_2xx or ingest_result.get("returncode") != 0
+    if failed:
+        print(f"the server's log, one line per request: {server_log}")
     return 1 if failed else 0
 
 

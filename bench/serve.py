@@ -34,14 +34,17 @@ def archive(db: Path, *args: str, **kwargs: object) -> subprocess.CompletedProce
 
 
 @contextmanager
-def serving(db: Path, workers: int | None = None) -> Iterator[tuple[str, int]]:
+def serving(
+    db: Path, workers: int | None = None, log: Path | None = None
+) -> Iterator[tuple[str, int]]:
     """`archive serve` as `make run` starts it (its default workers unless told), on a free
-    loopback port; yields the base URL and the server's pid."""
+    loopback port, its log written to `log` if given; yields the base URL and the server's pid."""
     port = free_port()
     args = [sys.executable, "-m", "app.cli", "--db", str(db), "serve", "--port", str(port)]
     if workers:
         args += ["--workers", str(workers)]
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115  (closed below)
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -56,6 +59,8 @@ def serving(db: Path, workers: int | None = None) -> Iterator[tuple[str, int]]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        if log:
+            output.close()  # type: ignore[union-attr]
 
 
 def rss_mb(pid: int) -> float:

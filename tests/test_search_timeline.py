@@ -8,7 +8,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app import search
@@ -16,7 +19,7 @@ from app.db import make_engine
 from app.ingest import ingest
 from app.query import Term, parse_query
 from app.ranking import Scorer, length, varint
-from app.search_cache import LRU, database_version
+from app.search_cache import LRU, archive_version, database_version
 from app.timeline import Span, Timeline, load_timeline
 from app.warmup import Warmup
 from tests.conftest import SEED_2012, SEED_2023
@@ -170,4 +173,66 @@ def test_search_is_prepared_at_start_and_after_each_ingest(db_path: Path, engine
         assert result.total_statements == 2  # the rebuilt timeline knows the new statement
     finally:
         warmup.stop()
+        reader.dispose()
+
+
+def test_a_reading_transaction_sees_one_snapshot(db_path: Path, engine: Engine) -> None:
+    ingest(engine, [SEED_2012])
+    reader = make_engine(db_path, readonly=True)
+    count = text("SELECT count(*) FROM statement")
+    try:
+        with Session(reader) as session:
+            before = session.execute(count).scalar_one()
+            version = archive_version(session.connection())
+            ingest(engine, [SEED_2023])  # commits while the reader's transaction is open
+            assert session.execute(count).scalar_one() == before == 1
+            assert archive_version(session.connection()) == version
+        with Session(reader) as session:
+            assert session.execute(count).scalar_one() == 2
+            assert archive_version(session.connection()) != version
+    finally:
+        reader.dispose()
+
+
+def test_a_read_the_index_reports_malformed_runs_again_on_a_fresh_connection(
+    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = make_engine(seeded_db, readonly=True)
+    real_rows = search._Context.rows
+    failures = iter([True])  # the first read of the index fails, as under an optimize
+
+    def rows(self: search._Context, sql: str, params: dict[str, object]) -> list[object]:
+        if "paragraph_fts" in sql and next(failures, False):
+            raise OperationalError(
+                sql, params, sqlite3.DatabaseError("database disk image is malformed")
+            )
+        return real_rows(self, sql, params)
+
+    monkeypatch.setattr(search._Context, "rows", rows)
+    try:
+        with Session(reader) as session:
+            first = session.connection().connection.driver_connection
+            result = search.search(session, parse_query('"organized criminal groups"'))
+            assert result.total_paragraphs == 5
+            assert session.connection().connection.driver_connection is not first
+    finally:
+        reader.dispose()
+
+
+def test_other_database_errors_are_not_retried(
+    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = make_engine(seeded_db, readonly=True)
+    calls = []
+
+    def rows(self: search._Context, sql: str, params: dict[str, object]) -> list[object]:
+        calls.append(sql)
+        raise OperationalError(sql, params, sqlite3.OperationalError("disk I/O error"))
+
+    monkeypatch.setattr(search._Context, "rows", rows)
+    try:
+        with Session(reader) as session, pytest.raises(OperationalError):
+            search.search(session, parse_query("council"))
+        assert len(calls) == 1
+    finally:
         reader.dispose()
