@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -152,10 +152,17 @@ def _wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
     return condition()
 
 
-def test_search_is_prepared_at_start_and_after_each_ingest(db_path: Path, engine: Engine) -> None:
+@pytest.fixture
+def reader(db_path: Path) -> Iterator[Engine]:
+    """The archive as the web app opens it: read-only."""
+    reader = make_engine(db_path, readonly=True)
+    yield reader
+    reader.dispose()
+
+
+def test_search_is_prepared_at_start_and_after_each_ingest(engine: Engine, reader: Engine) -> None:
     ingest(engine, [SEED_2012])
     search.clear_caches()
-    reader = make_engine(db_path, readonly=True)
     warmup = Warmup(reader, interval=0.1)
 
     def ready() -> bool:
@@ -173,66 +180,61 @@ def test_search_is_prepared_at_start_and_after_each_ingest(db_path: Path, engine
         assert result.total_statements == 2  # the rebuilt timeline knows the new statement
     finally:
         warmup.stop()
-        reader.dispose()
 
 
-def test_a_reading_transaction_sees_one_snapshot(db_path: Path, engine: Engine) -> None:
+def test_a_reading_transaction_sees_one_snapshot(engine: Engine, reader: Engine) -> None:
     ingest(engine, [SEED_2012])
-    reader = make_engine(db_path, readonly=True)
     count = text("SELECT count(*) FROM statement")
-    try:
-        with Session(reader) as session:
-            before = session.execute(count).scalar_one()
-            version = archive_version(session.connection())
-            ingest(engine, [SEED_2023])  # commits while the reader's transaction is open
-            assert session.execute(count).scalar_one() == before == 1
-            assert archive_version(session.connection()) == version
-        with Session(reader) as session:
-            assert session.execute(count).scalar_one() == 2
-            assert archive_version(session.connection()) != version
-    finally:
-        reader.dispose()
+    with Session(reader) as session:
+        before = session.execute(count).scalar_one()
+        version = archive_version(session.connection())
+        ingest(engine, [SEED_2023])  # commits while the reader's transaction is open
+        assert session.execute(count).scalar_one() == before == 1
+        assert archive_version(session.connection()) == version
+    with Session(reader) as session:
+        assert session.execute(count).scalar_one() == 2
+        assert archive_version(session.connection()) != version
 
 
-def test_a_read_the_index_reports_malformed_runs_again_on_a_fresh_connection(
-    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reader = make_engine(seeded_db, readonly=True)
+def _index_reads_fail(
+    monkeypatch: pytest.MonkeyPatch, errors: Iterator[sqlite3.Error]
+) -> list[str]:
+    """Reads of the search index raise the next of `errors` while there is one; the SQL of
+    every read is listed."""
     real_rows = search._Context.rows
-    failures = iter([True])  # the first read of the index fails, as under an optimize
+    reads: list[str] = []
 
     def rows(self: search._Context, sql: str, params: dict[str, object]) -> list[object]:
-        if "paragraph_fts" in sql and next(failures, False):
-            raise OperationalError(
-                sql, params, sqlite3.DatabaseError("database disk image is malformed")
-            )
+        reads.append(sql)
+        error = next(errors, None) if "paragraph_fts" in sql else None
+        if error is not None:
+            raise OperationalError(sql, params, error)
         return real_rows(self, sql, params)
 
     monkeypatch.setattr(search._Context, "rows", rows)
-    try:
-        with Session(reader) as session:
-            first = session.connection().connection.driver_connection
-            result = search.search(session, parse_query('"organized criminal groups"'))
-            assert result.total_paragraphs == 5
-            assert session.connection().connection.driver_connection is not first
-    finally:
-        reader.dispose()
+    return reads
+
+
+def test_a_read_the_index_reports_malformed_runs_again_on_a_fresh_connection(
+    engine: Engine, reader: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest(engine, [SEED_2012, SEED_2023])
+    _index_reads_fail(
+        monkeypatch, iter([sqlite3.DatabaseError("database disk image is malformed")])
+    )
+    with Session(reader) as session:
+        first = session.connection().connection.driver_connection
+        result = search.search(session, parse_query('"organized criminal groups"'))
+        assert result.total_paragraphs == 5
+        assert session.connection().connection.driver_connection is not first
 
 
 def test_other_database_errors_are_not_retried(
-    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, reader: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reader = make_engine(seeded_db, readonly=True)
-    calls = []
-
-    def rows(self: search._Context, sql: str, params: dict[str, object]) -> list[object]:
-        calls.append(sql)
-        raise OperationalError(sql, params, sqlite3.OperationalError("disk I/O error"))
-
-    monkeypatch.setattr(search._Context, "rows", rows)
-    try:
-        with Session(reader) as session, pytest.raises(OperationalError):
-            search.search(session, parse_query("council"))
-        assert len(calls) == 1
-    finally:
-        reader.dispose()
+    ingest(engine, [SEED_2012])
+    io_error = sqlite3.OperationalError("disk I/O error")
+    reads = _index_reads_fail(monkeypatch, iter([io_error, io_error]))
+    with Session(reader) as session, pytest.raises(OperationalError):
+        search.search(session, parse_query("council"))
+    assert len(reads) == 1
