@@ -296,6 +296,13 @@ def main() -> None:
         "and under 50 ms); new/floor: a query never seen before, in-process; DS/API: "
         "Datasette's p50 over ours over HTTP."
     )
+    print(
+        f"p99 of ours in ms (of {args.repeat} runs: the slowest): "
+        "API in-process / API new query / HTML in-process / API HTTP / HTML HTTP"
+    )
+    for i, (name, _, _) in enumerate(QUERY_CLASSES):
+        tails = [ours["api"][i], ours["api cold"][i], ours["html"][i], http_api[i], http_html[i]]
+        print(f"{name:>21}  " + " / ".join(f"{percentile(t, 0.99):.1f}" for t in tails))
     if ours_rps:
         print(
             f"search throughput over HTTP: wrk, {THROUGHPUT_CONNECTIONS} connections x "
