@@ -15,6 +15,7 @@ on the next run.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -94,11 +95,16 @@ def analyse(conn: Connection, paragraph_ids: list[int]) -> AnalysisReport:
     marked analysed, in the caller's transaction."""
     missing = reuse.without_features(conn, paragraph_ids)
     rows = reuse.paragraph_rows(conn, missing)
-    citations = store_derived(conn, ((pid, derive(body, plain)) for pid, _, body, plain in rows))
+    store_derived(conn, ((pid, derive(body, plain)) for pid, _, body, plain in rows))
     pairs = reuse.update(conn, paragraph_ids=paragraph_ids)
     conn.exec_driver_sql(
         "INSERT INTO analysed_paragraph (paragraph_id) VALUES (?)", [(i,) for i in paragraph_ids]
     )
+    # Most citations were stored while the text was written: count those of these paragraphs.
+    citations = conn.exec_driver_sql(
+        "SELECT count(*) FROM citation WHERE paragraph_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(paragraph_ids),),
+    ).scalar_one()
     return AnalysisReport(len(paragraph_ids), citations, pairs)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 
 from app.citations import CONVENTION, DOCUMENT, PRST, RESOLUTION, extract_citations
+from app.config import SEEDS_DIR
+from app.ingest import ingest
 from app.templating import text_with_citations
 
 
@@ -90,6 +93,17 @@ def test_citations_stored_from_the_seeds(client: TestClient) -> None:
     for number in (1373, 1540):
         citing = client.get(f"/api/resolutions/{number}").json()["citing"]
         assert [(c["statement_id"], c["paragraph"]) for c in citing] == [("S-PRST-2012-16", 2)]
+
+
+def test_the_analysis_reports_the_citations_it_stored(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    ingest(engine, [SEEDS_DIR])
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT count(*) FROM citation").scalar_one()
+    assert stored > 0
+    assert f"analysed 28 paragraphs: {stored} citations" in caplog.text
 
 
 def test_citations_api_counts_statements(client: TestClient) -> None:
