@@ -46,12 +46,12 @@ def _on_connect(readonly: bool):
 def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
     """Each transaction of a read-only engine reads one snapshot of the archive.
 
-    Without an explicit BEGIN every statement reads the newest commit, and a statement that
-    reads only virtual tables holds no snapshot at all: FTS5 could then read the search index's
-    structure before an ingest's commit and its pages after it ("database disk image is
-    malformed" under load while an ingest optimised the index). The archive's version is taken
-    before the snapshot, so what a transaction reads is never older than the version search
-    caches it under (`app.search_cache.archive_version`)."""
+    Without an explicit BEGIN the driver runs every SELECT on its own, each reading the newest
+    commit: one request could mix the archive before and after an ingest. The archive's version
+    is taken before the snapshot, so what a transaction reads is never older than the version
+    search caches it under (`app.search_cache.archive_version`). (A snapshot alone does not
+    keep FTS5 from reporting the index malformed while an ingest optimises it: see
+    `app.search._again_if_index_changed`.)"""
 
     def begin(conn: Connection) -> None:
         conn.info[VERSION_KEY] = database_version(db_path)
