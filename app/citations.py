@@ -24,9 +24,12 @@ KIND_LABELS = {
 }
 
 _ITEM = r"(\d{1,4})\s*\(\s*(\d{4})\s*\)"
+# A list may date its items: "resolutions 1265 (1999) of 17 September 1999 and 1296 (2000)".
+_DATED = r"(?:\s+of\s+\d{1,2}\s+[A-Za-z]+\s+\d{4})?"
 _SEP = r"\s*(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|and\s+|as\s+well\s+as\s+)\s*"
 RESOLUTION_LIST_RE = re.compile(
-    rf"\b(?:resolutions?|S/RES/)\s*(?:{_ITEM})(?:{_SEP}(?:{_ITEM}))*", re.IGNORECASE
+    rf"\b(?:resolutions?|S/RES/)\s*(?:{_ITEM}{_DATED})(?:{_SEP}(?:{_ITEM}{_DATED}))*",
+    re.IGNORECASE,
 )
 RESOLUTION_ITEM_RE = re.compile(_ITEM)
 # Someone else's resolutions are not the Council's: "General Assembly resolution 60/288".

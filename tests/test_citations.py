@@ -27,6 +27,11 @@ def keys(text: str, kind: str | None = None) -> list[str]:
         ("resolutions 1267 (1999), 1373 (2001), 1624 (2005)", ["1267", "1373", "1624"]),
         ("resolutions 1267 (1999), 1989 (2011), and 2253 (2015)", ["1267", "1989", "2253"]),
         ("its resolutions 2178 (2014) as well as 2396 (2017)", ["2178", "2396"]),
+        (
+            "resolutions 1265 (1999) of 17 September 1999 and 1296 (2000) of 19 April 2000 on",
+            ["1265", "1296"],
+        ),
+        ("resolution 1265 (1999) of 17 September 1999, on", ["1265"]),  # the date is no item
         ("*resolution 2396 (2017)*", ["2396"]),
         ("Resolution 1325(2000) on women", ["1325"]),
         ("S/RES/2482 (2019)", ["2482"]),
