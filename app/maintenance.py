@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from app.search_cache import database_version
 
 
 @dataclass
@@ -107,18 +110,14 @@ def snapshot(source: Path, folder: Path) -> Path:
     """A consistent, self-contained copy of the archive for download: made with the online
     backup (so it includes what still sits in the WAL), once per version of the database
     files, and reused until an ingest changes them. Older snapshots are removed."""
-    stamps = []
-    for path in (source, Path(f"{source}-wal")):
-        if path.exists():
-            info = path.stat()
-            stamps.append(f"{path.name}:{info.st_mtime_ns}:{info.st_size}")
-    version = hashlib.blake2b("|".join(stamps).encode(), digest_size=8).hexdigest()
+    stamp = database_version(source)  # changes with each commit, not with uncommitted writes
+    version = hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"archive-{version}.sqlite"
-    if target.exists():
+    if target.exists() and stamp is not None:
         return target
     # Two requests may build the same snapshot: each writes its own file, the rename is atomic.
-    building = folder / f"archive-{version}.sqlite.{os.getpid()}.{id(stamps)}"
+    building = folder / f"archive-{version}.sqlite.{os.getpid()}.{threading.get_ident()}"
     building.unlink(missing_ok=True)
     backup(source, building)
     building.replace(target)
