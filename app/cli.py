@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.config import SEEDS_DIR, Settings
-from app.progress import print_progress
+from app.core.config import SEEDS_DIR, Settings
+from app.ingest.progress import print_progress
 
 log = logging.getLogger("archive")
 
@@ -22,7 +22,7 @@ def _db_path(args: argparse.Namespace) -> Path:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from app.db import migrate
+    from app.store.engine import migrate
 
     db = _db_path(args)
     migrate(db)
@@ -31,8 +31,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from app.db import make_engine, migrate
-    from app.ingest import ingest
+    from app.ingest.pipeline import ingest
+    from app.store.engine import make_engine, migrate
 
     db = _db_path(args)
     paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
@@ -75,8 +75,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from app.analysis import analyse_pending
-    from app.db import make_engine, migrate
+    from app.ingest.analysis import analyse_pending
+    from app.store.engine import make_engine, migrate
 
     db = _db_path(args)
     migrate(db)
@@ -98,7 +98,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.db import migrate
+    from app.store.engine import migrate
 
     settings = Settings.from_env()
     db = _db_path(args)
@@ -106,7 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Workers are separate processes: they learn the database from the environment.
     os.environ["ARCHIVE_DB"] = str(db.resolve())
     uvicorn.run(
-        "app.main:create_app",
+        "app.web.app:create_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
@@ -118,7 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.maintenance import check
+    from app.store.sqlite.maintenance import check
 
     db = Path(args.path) if args.path else _db_path(args)
     try:
@@ -146,7 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.maintenance import backup, check
+    from app.store.sqlite.maintenance import backup, check
 
     db = _db_path(args)
     target = Path(args.target)
@@ -167,8 +167,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
-    from app.catalogue import CatalogueError, import_catalogue
-    from app.db import make_engine, migrate
+    from app.store.catalogue import CatalogueError, import_catalogue
+    from app.store.engine import make_engine, migrate
 
     db = _db_path(args)
     migrate(db)

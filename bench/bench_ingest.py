@@ -68,8 +68,8 @@ def corpus_for(size: int, out: Path, seed: int = 1, first: int = 0) -> Path:
 CHILD = """
 import json, sys
 from pathlib import Path
-from app.db import make_engine, migrate
-from app.ingest import ingest
+from app.store.engine import make_engine, migrate
+from app.ingest.pipeline import ingest
 db = Path(sys.argv[1])
 migrate(db)
 engine = make_engine(db)

@@ -99,8 +99,8 @@ def in_process(db: Path, repeat: int) -> dict[str, list[Samples]]:
     after start (which reads the timeline)."""
     import httpx2 as httpx
 
-    from app import search
-    from app.main import create_app
+    from app.search.fts5 import engine as search
+    from app.web.app import create_app
 
     app = create_app(db)
     out: dict[str, list[Samples]] = {

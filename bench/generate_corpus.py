@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.parser import decode, parse_statement  # noqa: E402
+from app.parse.statement import decode, parse_statement  # noqa: E402
 
 AGENDA_ITEMS = [
     "Threats to international peace and security",

@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text
 
-from app import analysis
-from app.config import SEEDS_DIR
-from app.db import make_engine, migrate
+from app.core.config import SEEDS_DIR
+from app.ingest import analysis
+from app.store.engine import make_engine, migrate
 
 PARAGRAPHS_PER_STATEMENT = 12
 FORMULAS = [

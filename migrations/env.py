@@ -8,13 +8,13 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import app.store.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config
 if os.environ.get("ARCHIVE_DB") and not config.get_main_option("sqlalchemy.url"):
     config.set_main_option("sqlalchemy.url", f"sqlite:///{os.environ['ARCHIVE_DB']}")
 if not config.get_main_option("sqlalchemy.url"):
-    from app.config import DEFAULT_DB
+    from app.core.config import DEFAULT_DB
 
     config.set_main_option("sqlalchemy.url", f"sqlite:///{DEFAULT_DB}")
 

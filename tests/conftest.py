@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.config import PROJECT_ROOT, SEEDS_DIR
-from app.db import make_engine, migrate
-from app.ingest import ingest
-from app.main import create_app
+from app.core.config import PROJECT_ROOT, SEEDS_DIR
+from app.ingest.pipeline import ingest
+from app.store.engine import make_engine, migrate
+from app.web.app import create_app
 
 CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
 SEED_2023 = SEEDS_DIR / "000_cbd78485d78b44d3.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from app.crud_agenda import agenda_slug
+from app.store.agenda import agenda_slug
 
 SLUG = "threats-to-international-peace-and-security"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import PROJECT_ROOT, SEEDS_DIR
+from app.core.config import PROJECT_ROOT, SEEDS_DIR
 from bench.serve import archive, serving
 from tests.test_hostile_files import HEADER, HOSTILE_BODY
 

@@ -7,10 +7,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.citations import CONVENTION, DOCUMENT, PRST, RESOLUTION, extract_citations
-from app.config import SEEDS_DIR
-from app.ingest import ingest
-from app.templating import text_with_citations
+from app.core.config import SEEDS_DIR
+from app.ingest.pipeline import ingest
+from app.parse.citations import CONVENTION, DOCUMENT, PRST, RESOLUTION, extract_citations
+from app.web.templating import text_with_citations
 
 
 def keys(text: str, kind: str | None = None) -> list[str]:

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from app.crud import corrigenda_of, statement_by_symbol
-from app.ingest import IngestReport, ingest
-from app.models import Paragraph, Source, Statement
+from app.ingest.pipeline import IngestReport, ingest
+from app.store.models import Paragraph, Source, Statement
+from app.store.queries import corrigenda_of, statement_by_symbol
 
 EXPECTATIONS = Path(__file__).parent / "corpus_expectations.tsv"
 FURNITURE = {
@@ -207,7 +207,7 @@ def test_catalogue_shows_what_is_missing(
     from fastapi.testclient import TestClient
 
     from app.cli import main
-    from app.main import create_app
+    from app.web.app import create_app
 
     catalogue = corpus_dir / "meta" / "prst_meetings_1946-2022_from_scact.csv"
     assert main(["--db", str(db_path), "catalogue", str(catalogue)]) == 0
@@ -238,7 +238,7 @@ def test_lettered_items_belong_to_their_paragraph(
 ) -> None:
     from fastapi.testclient import TestClient
 
-    from app.main import create_app
+    from app.web.app import create_app
 
     with TestClient(create_app(db_path)) as client:
         page = client.get("/statements/S-PRST-2013-15").text

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import crud_reuse
-from app.diff import changed_words, word_diff
-from app.ingest import ingest
-from app.main import create_app
+from app.ingest.pipeline import ingest
+from app.language import precedents
+from app.language.diff import changed_words, word_diff
+from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
 OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
@@ -20,7 +20,7 @@ OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
 
 def seed_paragraph(engine: Engine, statement_id: str, number: int) -> str:
     with Session(engine) as session:
-        located = crud_reuse.paragraph_at(session, statement_id=statement_id, number=number)
+        located = precedents.paragraph_at(session, statement_id=statement_id, number=number)
         assert located is not None
         return located.paragraph.plain
 

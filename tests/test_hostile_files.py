@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from app.ingest import ingest
-from app.main import create_app
-from app.parser import ParseError, decode, parse_statement
+from app.ingest.pipeline import ingest
+from app.parse.statement import ParseError, decode, parse_statement
+from app.web.app import create_app
 
 HEADER = (
     "S/PRST/2031/1\n\nSecurity Council\n\nDistr.: General\n3 March 2031\nOriginal: English\n\n"
@@ -132,7 +132,7 @@ def test_parser_returns_a_statement_or_a_clear_error_quickly(text: str) -> None:
 def test_a_file_that_takes_too_long_to_parse_is_skipped_with_a_reason(
     tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import prepare
+    from app.ingest import prepare
 
     def slow(text: str) -> object:
         time.sleep(5)

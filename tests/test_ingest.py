@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from app.ingest import ingest
-from app.models import Alias, Paragraph, Source, Statement
+from app.ingest.pipeline import ingest
+from app.store.models import Alias, Paragraph, Source, Statement
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
 
@@ -128,7 +128,7 @@ def test_paragraph_numbers_are_stable_across_reingest(engine: Engine, tmp_path: 
     ingest(engine, [SEEDS_DIR])
     first = paragraph_texts(engine, "S-PRST-2023-6")
     db_copy = tmp_path / "again.db"
-    from app.db import make_engine, migrate
+    from app.store.engine import make_engine, migrate
 
     migrate(db_copy)
     other = make_engine(db_copy)
@@ -140,7 +140,7 @@ def test_paragraph_numbers_are_stable_across_reingest(engine: Engine, tmp_path: 
 def test_a_failing_write_rolls_back_the_whole_run(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app import writer
+    from app.ingest import writer
 
     calls = {"n": 0}
     original = writer.Writer.apply
@@ -190,9 +190,9 @@ def test_an_interrupted_analysis_keeps_the_text_and_is_finished_later(
 ) -> None:
     """The text commits before the analysis starts: a failing analysis loses no statement,
     `archive check` counts what is left, and `archive analyse` finishes it."""
-    from app import analysis
     from app.cli import main
-    from app.maintenance import check
+    from app.ingest import analysis
+    from app.store.sqlite.maintenance import check
 
     def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError("killed during the analysis")
@@ -225,8 +225,8 @@ def segments(engine: Engine) -> int:
 def test_a_large_run_leaves_the_search_index_in_one_segment(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, share: float, merged: bool
 ) -> None:
-    from app import ingest as ingest_module
-    from app import writer
+    from app.ingest import pipeline as ingest_module
+    from app.ingest import writer
 
     monkeypatch.setattr(writer.Writer, "BATCH_PARAGRAPHS", 4)  # a segment per few paragraphs
     monkeypatch.setattr(ingest_module, "OPTIMISE_FROM", share)

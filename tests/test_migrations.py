@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from app.db import migrate
+from app.store.engine import migrate
 
 
 def test_empty_database_migrates_to_head_with_fts(tmp_path: Path) -> None:

@@ -18,10 +18,10 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from app.cli import main
-from app.db import make_engine
-from app.ingest import ingest
-from app.main import create_app
-from app.maintenance import backup, check
+from app.ingest.pipeline import ingest
+from app.store.engine import make_engine
+from app.store.sqlite.maintenance import backup, check
+from app.web.app import create_app
 from bench.generate_corpus import generate
 
 
@@ -124,7 +124,7 @@ def test_a_read_only_target_gives_a_clear_error_and_changes_nothing(
 ) -> None:
     """The database file cannot be written (a read-only mount, permissions; the tests run as
     root, whom permissions do not stop, so the file is opened read-only instead)."""
-    from app import db
+    from app.store import engine as db
 
     corpus = tmp_path / "corpus"
     generate(corpus, 5, seed=4)

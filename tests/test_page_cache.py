@@ -12,11 +12,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from app.citations import find_citations
-from app.ingest import ingest
-from app.main import create_app
-from app.pagecache import CachedPage, DataVersion, PageCache
-from app.templating import may_cite
+from app.ingest.pipeline import ingest
+from app.parse.citations import find_citations
+from app.web.app import create_app
+from app.web.pagecache import CachedPage, DataVersion, PageCache
+from app.web.templating import may_cite
 from bench.generate_corpus import generate
 from tests.conftest import SEED_2012, SEEDS_DIR
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.catalogue import import_catalogue
+from app.store.catalogue import import_catalogue
 from tests.html import parse_html as parse
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.ingest import ingest
-from app.main import create_app
+from app.ingest.pipeline import ingest
+from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 from tests.html import parse_html
 
@@ -196,8 +196,8 @@ def test_the_sqlite_download_holds_what_was_committed_after_the_app_started(
 ) -> None:
     """The download is a snapshot of the archive as it is, WAL included: rows an ingest or a
     catalogue import committed while the app serves are in it."""
-    from app.catalogue import import_catalogue
-    from app.db import make_engine
+    from app.store.catalogue import import_catalogue
+    from app.store.engine import make_engine
 
     first = client.get("/data/archive.sqlite").content
     catalogue = tmp_path / "catalogue.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.furniture import is_furniture, strip_glued_furniture
-from app.parser import parse_statement
+from app.parse.furniture import is_furniture, strip_glued_furniture
+from app.parse.statement import parse_statement
 
 HEADER = """\
 S/PRST/2010/40*

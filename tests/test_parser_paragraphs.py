@@ -3,7 +3,7 @@ statements that number their paragraphs, and annexes."""
 
 from __future__ import annotations
 
-from app.parser import parse_statement
+from app.parse.statement import parse_statement
 
 HEADER = """\
 S/PRST/2002/50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.parser import ParseError, decode, parse_statement
+from app.parse.statement import ParseError, decode, parse_statement
 
 HEADER = """\
 

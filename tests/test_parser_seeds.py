@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.parser import ParsedStatement, decode, parse_statement
+from app.parse.statement import ParsedStatement, decode, parse_statement
 from tests.conftest import SEED_2012, SEED_2023
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from app import crud
-from app.db import make_engine
-from app.models import Statement
+from app.store import queries
+from app.store.engine import make_engine
+from app.store.models import Statement
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def assert_indexed(found: list[str]) -> None:
 def test_neighbours_walk_the_date_index(session: Session) -> None:
     statement = session.get(Statement, 1)
     assert statement is not None
-    assert_indexed(plans(session, lambda: crud.neighbours(session, statement=statement)))
+    assert_indexed(plans(session, lambda: queries.neighbours(session, statement=statement)))
 
 
 @pytest.mark.parametrize("order", ["newest", "oldest"])
@@ -60,10 +60,10 @@ def test_neighbours_walk_the_date_index(session: Session) -> None:
     [{"year": 2012}, {"agenda_item": "Threats to international peace and security"}],
 )
 def test_a_filtered_listing_reads_its_page_in_date_order(
-    session: Session, order: crud.DateOrder, filters: dict[str, object]
+    session: Session, order: queries.DateOrder, filters: dict[str, object]
 ) -> None:
     found = plans(
         session,
-        lambda: crud.list_statements(session, order=order, total=0, **filters),  # type: ignore[arg-type]
+        lambda: queries.list_statements(session, order=order, total=0, **filters),  # type: ignore[arg-type]
     )
     assert_indexed(found)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from app.repair import repair, restore_line_end_hyphens
+from app.parse.repair import repair, restore_line_end_hyphens
 
 # How many paragraphs of the archive use each word, as the search index counts them: the
 # possessive "s" of "Council’s" and item labels "(c)" are counted as words on their own.
@@ -187,7 +187,7 @@ def test_ingest_repairs_a_split_whose_pieces_are_both_common_words(
     """'Member State s': neither piece is rare in an archive that uses every word of the
     paragraph often, so only the bare letter gives the paragraph away; search finds the
     repaired word, the source file keeps the damage."""
-    from app.ingest import ingest
+    from app.ingest.pipeline import ingest
     from bench.generate_corpus import generate
 
     generate(tmp_path / "archive", 40, seed=2)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import crud_reuse
-from app.ingest import ingest
-from app.shingles import GUARANTEED_RUN, fingerprints, overlap, words
+from app.ingest.pipeline import ingest
+from app.language import precedents
+from app.language.shingles import GUARANTEED_RUN, fingerprints, overlap, words
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
 OLD, NEW = "S-PRST-2012-16", "S-PRST-2023-6"
@@ -67,9 +67,9 @@ def test_no_pairs_within_one_statement(engine: Engine, tmp_path: Path) -> None:
 
 def test_identical_paragraphs_have_similarity_one(seeded_db: Path, engine: Engine) -> None:
     with Session(engine) as session:
-        located = crud_reuse.paragraph_at(session, statement_id=NEW, number=1)
+        located = precedents.paragraph_at(session, statement_id=NEW, number=1)
         assert located is not None
-        [related] = crud_reuse.related_paragraphs(session, paragraph=located.paragraph)
+        [related] = precedents.related_paragraphs(session, paragraph=located.paragraph)
     assert (related.statement.id, related.paragraph.number) == (OLD, 1)
     assert related.similarity == pytest.approx(1.0)
     assert related.coverage == pytest.approx(1.0)
@@ -137,12 +137,12 @@ def test_first_use_is_the_oldest_paragraph(seeded_db: Path, engine: Engine) -> N
         ids = [
             located.paragraph.id
             for n, sid in ((9, NEW), (4, OLD))
-            if (located := crud_reuse.paragraph_at(session, statement_id=sid, number=n))
+            if (located := precedents.paragraph_at(session, statement_id=sid, number=n))
         ]
-        first = crud_reuse.first_use(session, paragraph_ids=[i for i in ids if i is not None])
+        first = precedents.first_use(session, paragraph_ids=[i for i in ids if i is not None])
         assert first is not None
         assert (first.statement.id, first.paragraph.number) == (OLD, 4)
-        assert crud_reuse.first_use(session, paragraph_ids=[]) is None
+        assert precedents.first_use(session, paragraph_ids=[]) is None
 
 
 def test_statement_page_says_where_language_was_first_agreed(client) -> None:  # type: ignore[no-untyped-def]
@@ -175,7 +175,7 @@ def test_work_per_paragraph_is_bounded_for_language_used_everywhere(
     """A paragraph repeated in many statements: each new use is confirmed against at most
     MAX_CANDIDATES others, the oldest first among equals, and a fingerprint held by more than
     MAX_DF paragraphs stops proposing candidates and stops growing its list."""
-    from app import reuse
+    from app.language import reuse
 
     monkeypatch.setattr(reuse, "MAX_CANDIDATES", 3)
     monkeypatch.setattr(reuse, "MAX_DF", 8)
@@ -220,8 +220,8 @@ def test_an_index_built_another_way_is_rebuilt_not_compared(
 ) -> None:
     """Stored hashes from another hashing scheme (another Python, other parameters) are never
     compared with new ones: the analysis starts over and finds the same pairs."""
-    from app import analysis
-    from app.shingles import SCHEME
+    from app.ingest import analysis
+    from app.language.shingles import SCHEME
 
     before = pairs(engine)
     with engine.begin() as conn:
@@ -236,7 +236,7 @@ def test_an_index_built_another_way_is_rebuilt_not_compared(
 
 def _covered_naively(a: list[str], b: list[str]) -> int:
     """Words of a in a run of at least MIN_RUN words that b also has, the slow obvious way."""
-    from app.shingles import MIN_RUN
+    from app.language.shingles import MIN_RUN
 
     runs = {tuple(b[i : i + MIN_RUN]) for i in range(len(b) - MIN_RUN + 1)}
     covered: set[int] = set()
@@ -263,8 +263,8 @@ def test_worker_processes_find_the_same_pairs(
 ) -> None:
     """Large runs confirm candidates in worker processes, a batch behind the candidate lookup:
     the pairs are exactly those of the single-process run."""
-    from app import reuse
-    from app.db import make_engine, migrate
+    from app.language import reuse
+    from app.store.engine import make_engine, migrate
     from bench.generate_corpus import generate
 
     corpus = tmp_path / "corpus"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.main import create_app
+from app.web.app import create_app
 from tests.conftest import SEEDS_DIR
 
 HOSTILE = '"><img src=x onerror=alert(1)>'
@@ -40,8 +40,8 @@ PATHS = [
 
 @pytest.fixture(scope="module")
 def fuzz_client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from app.db import make_engine, migrate
-    from app.ingest import ingest
+    from app.ingest.pipeline import ingest
+    from app.store.engine import make_engine, migrate
 
     db: Path = tmp_path_factory.mktemp("routes") / "archive.db"
     migrate(db)

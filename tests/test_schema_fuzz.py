@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from app.main import create_app
+from app.web.app import create_app
 from tests.conftest import SEEDS_DIR
 
 OPERATIONS = ["GET /api/statements", "GET /api/statements/{statement_id}", "GET /api/search"]
@@ -22,8 +22,8 @@ OPERATIONS = ["GET /api/statements", "GET /api/statements/{statement_id}", "GET 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from app.db import make_engine, migrate
-    from app.ingest import ingest
+    from app.ingest.pipeline import ingest
+    from app.store.engine import make_engine, migrate
 
     db = tmp_path_factory.mktemp("fuzz") / "archive.db"
     migrate(db)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.query import parse_query
+from app.search.query import parse_query
 
 
 @pytest.mark.parametrize(

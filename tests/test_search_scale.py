@@ -16,10 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app import search
-from app.ingest import ingest
-from app.main import create_app
-from app.query import parse_query
+from app.ingest.pipeline import ingest
+from app.search.fts5 import engine as search
+from app.search.query import parse_query
+from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023
 
 ORGANIZED = '"organized criminal groups and networks"'

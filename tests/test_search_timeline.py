@@ -14,14 +14,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from app import search
-from app.db import make_engine
-from app.ingest import ingest
-from app.query import Term, parse_query
-from app.ranking import Scorer, length, varint
-from app.search_cache import LRU, archive_version, database_version
-from app.timeline import Span, Timeline, load_timeline
-from app.warmup import Warmup
+from app.ingest.pipeline import ingest
+from app.search.cache import LRU, archive_version, database_version
+from app.search.fts5 import engine as search
+from app.search.fts5.ranking import Scorer, length, varint
+from app.search.fts5.timeline import Span, Timeline, load_timeline
+from app.search.query import Term, parse_query
+from app.search.warmup import Warmup
+from app.store.engine import make_engine
 from tests.conftest import SEED_2012, SEED_2023
 
 # (first id, last id, paragraphs, statement pk, date, year, agenda item)

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from app.ingest import ingest
-from app.main import create_app
+from app.ingest.pipeline import ingest
+from app.web.app import create_app
 from tests.html import parse_html
 
 STATEMENT = (

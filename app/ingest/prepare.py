@@ -1,0 +1,292 @@
+"""The first half of an ingest: find statement files, read and parse them on every core.
+
+Nothing here touches the database. Each file becomes a prepared statement (with what the
+analysis needs of each paragraph: its citations, fingerprints and n-grams) or corrigendum, or
+a failed outcome with the reason. On large runs the parsing processes write what they prepared
+to spill files, and hand back only where it lies and the date it sorts by: the writer then
+reads the statements back in date order, so memory stays flat whatever the number of files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from app.core.workers import process_pool
+from app.ingest.analysis import Derived, derive
+from app.ingest.progress import Progress
+from app.ingest.report import FileOutcome
+from app.parse.repair import has_bare_letter
+from app.parse.statement import (
+    ParsedCorrigendum,
+    ParsedStatement,
+    ParseError,
+    decode,
+    parse_document,
+)
+
+log = logging.getLogger(__name__)
+
+STATEMENT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+NOT_STATEMENTS = {"readme", "license", "licence", "changelog", "notice", "index"}
+"""File names (without suffix) that a folder of statements may hold beside them."""
+METADATA_FILE = "metadata.csv"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+PARSE_SECONDS = 10.0
+"""No statement file may take longer than this to parse: a hostile file cannot hang a run."""
+PARALLEL_FROM = 64
+"""Below this many files, parsing in worker processes costs more than it saves."""
+
+
+def find_statement_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Statement files under `paths` (files as given; folders recursively), in a stable order,
+    each once even when two arguments name it."""
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            candidates: Iterable[Path] = (
+                child
+                for child in sorted(path.rglob("*"))
+                if child.is_file()
+                and child.suffix.lower() in STATEMENT_SUFFIXES
+                and child.stem.lower() not in NOT_STATEMENTS
+                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+            )
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def load_metadata(folder: Path) -> dict[str, dict[str, str]]:
+    """Rows of `metadata.csv` in `folder`, keyed by file name: facts a text does not carry."""
+    meta_path = folder / METADATA_FILE
+    if not meta_path.is_file():
+        return {}
+    with meta_path.open(newline="", encoding="utf-8") as fh:
+        return {row["file"]: row for row in csv.DictReader(fh) if row.get("file")}
+
+
+@dataclass
+class Prepared:
+    """A parsed statement file, ready to be written."""
+
+    path: Path
+    key: str
+    """The file's resolved path: how its source row is found again on the next run."""
+    digest: str
+    raw_text: str
+    parsed: ParsedStatement
+    derived: list[Derived]
+    """Per paragraph, in order: what the analysis needs of it (computed here, in parallel)."""
+    suspects: list[int]
+    """Numbers of the paragraphs that hold a bare letter, maybe a split word to repair."""
+
+    @property
+    def sort_key(self) -> tuple[dt.date, str]:
+        return (self.parsed.date or dt.date.min, str(self.path))
+
+
+@dataclass
+class PreparedCorrigendum:
+    path: Path
+    key: str
+    digest: str
+    parsed: ParsedCorrigendum
+
+
+@dataclass(frozen=True)
+class Spilled:
+    """Where a parsing process wrote a prepared statement: a byte range of a spill file."""
+
+    sort_key: tuple[dt.date, str]
+    file: str
+    offset: int
+    length: int
+
+
+def _prepare(path: Path, metadata: dict[str, str] | None) -> Prepared | PreparedCorrigendum:
+    if not path.exists():
+        raise ParseError("no such file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ParseError(f"file is {size:,} bytes; a statement file is at most {MAX_FILE_BYTES:,}")
+    raw = path.read_bytes()
+    text = decode(raw)
+    document = parse_document(text)
+    digest = hashlib.sha256(raw)
+    if isinstance(document, ParsedCorrigendum):
+        return PreparedCorrigendum(path, str(path.resolve()), digest.hexdigest(), document)
+    parsed = document
+    if metadata:
+        symbol = (metadata.get("symbol") or "").strip() or None
+        if symbol and parsed.symbol and symbol != parsed.symbol:
+            log.warning(
+                "%s: metadata.csv says %s but the text carries %s; the text wins",
+                path,
+                symbol,
+                parsed.symbol,
+            )
+        elif symbol:
+            parsed.symbol = symbol
+        digest.update(repr(sorted(metadata.items())).encode())
+    derived = [derive(p.text, p.plain) for p in parsed.paragraphs]
+    suspects = [p.number for p in parsed.paragraphs if has_bare_letter(p.plain)]
+    return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed, derived, suspects)
+
+
+class ParseTimeout(ParseError):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ParseTimeout if the block runs longer than `seconds` (main thread only: worker
+    processes and the CLI; elsewhere the block runs unbounded)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise ParseTimeout(f"parsing took longer than {seconds:g} s; the file was skipped")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def prepare_one(
+    path: Path, metadata: dict[str, str] | None
+) -> Prepared | PreparedCorrigendum | FileOutcome:
+    """One file prepared, or a failed outcome saying why."""
+    try:
+        with time_limit(PARSE_SECONDS):
+            return _prepare(path, metadata)
+    except ParseError as exc:
+        return FileOutcome(path, "failed", reason=str(exc))
+    except OSError as exc:
+        return FileOutcome(path, "failed", reason=exc.strerror or str(exc))
+
+
+SPILL_PREFIX = "archive-ingest-"
+OWNER_FILE = "owner.pid"
+
+
+@contextmanager
+def spill_folder() -> Iterator[Path]:
+    """A temporary folder for the parsing processes' spill files, removed afterwards. A run
+    killed outright cannot remove its own: the next run removes every spill folder whose
+    owner is no longer running."""
+    root = Path(tempfile.gettempdir())
+    for stale in root.glob(f"{SPILL_PREFIX}*"):
+        if not _owner_alive(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=SPILL_PREFIX, dir=root))
+    (folder / OWNER_FILE).write_text(str(os.getpid()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _owner_alive(folder: Path) -> bool:
+    """Whether the run that made `folder` may still be using it (a folder without an owner
+    file is given a day)."""
+    try:
+        pid = int((folder / OWNER_FILE).read_text())
+    except (OSError, ValueError):
+        try:
+            return time.time() - folder.stat().st_mtime < 24 * 3600
+        except OSError:
+            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive, another user's
+    return True
+
+
+_spill: IO[bytes] | None = None
+"""In a parsing process: the spill file it appends prepared statements to."""
+
+
+def _open_spill(folder: str) -> None:
+    global _spill
+    _spill = open(os.path.join(folder, f"spill-{os.getpid()}.bin"), "ab")  # noqa: SIM115
+
+
+def _prepare_and_spill(
+    path: Path, metadata: dict[str, str] | None
+) -> Spilled | PreparedCorrigendum | FileOutcome:
+    result = prepare_one(path, metadata)
+    if not isinstance(result, Prepared):
+        return result
+    assert _spill is not None
+    data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    offset = _spill.tell()
+    _spill.write(data)
+    _spill.flush()  # the writer reads it back from another process
+    return Spilled(result.sort_key, _spill.name, offset, len(data))
+
+
+def load_spilled(spilled: Spilled, handles: dict[str, IO[bytes]]) -> Prepared:
+    """The prepared statement a parsing process wrote at `spilled`."""
+    handle = handles.get(spilled.file)
+    if handle is None:
+        handle = handles[spilled.file] = open(spilled.file, "rb")  # noqa: SIM115
+    handle.seek(spilled.offset)
+    item = pickle.loads(handle.read(spilled.length))
+    assert isinstance(item, Prepared)
+    return item
+
+
+def prepare_all(
+    files: list[Path], spill_folder: Path, progress: Progress | None = None
+) -> Iterator[Prepared | Spilled | PreparedCorrigendum | FileOutcome]:
+    """Read and parse every file; on all cores, through spill files in `spill_folder`, when
+    there are enough files to be worth it."""
+    metadata_cache: dict[Path, dict[str, dict[str, str]]] = {}
+    metadata = []
+    for path in files:
+        if path.parent not in metadata_cache:
+            metadata_cache[path.parent] = load_metadata(path.parent)
+        metadata.append(metadata_cache[path.parent].get(path.name))
+    workers = min(os.cpu_count() or 1, 8)
+    results: Iterable[Prepared | Spilled | PreparedCorrigendum | FileOutcome]
+    if len(files) < PARALLEL_FROM or workers < 2:
+        results = map(prepare_one, files, metadata)
+        pool = None
+    else:
+        pool = process_pool(workers, _open_spill, (str(spill_folder),))
+        results = pool.map(_prepare_and_spill, files, metadata, chunksize=32)
+    try:
+        for index, result in enumerate(results, start=1):
+            if progress:
+                progress("parse", index, len(files))
+            yield result
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)

@@ -1,0 +1,216 @@
+"""Read functions for agreed language: related paragraphs, where language started, comparisons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from app.store.models import Paragraph, Statement
+
+
+@dataclass(frozen=True)
+class Located:
+    """A paragraph with its statement."""
+
+    statement: Statement
+    paragraph: Paragraph
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Oldest first: by the statement's date, then its id, then paragraph number."""
+        return (self.statement.date, self.statement.id, self.paragraph.number)
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """What a mention of another statement shows: its id, symbol and date."""
+
+    pk: int
+    id: str
+    symbol: str | None
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class ParagraphRef:
+    id: int
+    number: int
+
+
+@dataclass(frozen=True)
+class Related:
+    """A paragraph of another statement sharing language with the one being looked at."""
+
+    statement: StatementRef
+    paragraph: ParagraphRef
+    shared_words: int = 0
+    coverage: float = 0.0
+    """Share of the looked-at paragraph's words found in this one."""
+    other_coverage: float = 0.0
+    """Share of this paragraph's words found in the looked-at one."""
+    similarity: float = 0.0
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Oldest first: by the statement's date, then its id, then paragraph number."""
+        return (self.statement.date, self.statement.id, self.paragraph.number)
+
+
+@dataclass
+class ReuseNote:
+    """What a statement page says beside one paragraph about its language: the paragraphs of
+    the oldest other statement using it, and how many statements use it."""
+
+    first: list[Related] = field(default_factory=list)
+    """The related paragraphs of the oldest related statement (a merge has several)."""
+    earlier: bool = False
+    """Whether that statement is older than the paragraph's own: where it was first agreed."""
+    statements: int = 1
+    """How many statements use this language, the paragraph's own included."""
+
+    @property
+    def origin(self) -> Related | None:
+        """The oldest earlier paragraph with this language: where it was first agreed."""
+        return self.first[0] if self.earlier and self.first else None
+
+    @property
+    def origins(self) -> list[Related]:
+        """The paragraphs of the origin's statement sharing this language."""
+        return self.first if self.earlier else []
+
+    @property
+    def later(self) -> list[Related]:
+        """For language agreed here first: the paragraphs that used it next."""
+        return [] if self.earlier else self.first
+
+
+def paragraph_at(session: Session, *, statement_id: str, number: int) -> Located | None:
+    """Paragraph `number` of the statement with id `statement_id`."""
+    row = session.exec(
+        select(Statement, Paragraph)
+        .join(Paragraph, col(Paragraph.statement_pk) == col(Statement.pk))
+        .where(Statement.id == statement_id, Paragraph.number == number)
+    ).first()
+    return Located(row[0], row[1]) if row else None
+
+
+# A pair is stored once, so it is read from both sides: as stored, and with its two
+# paragraphs swapped. Only what a mention shows is read (never a statement's source text).
+RELATED_SQL = """
+    SELECT r.paragraph_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
+           r.shared_words, r.coverage, r.other_coverage, r.similarity
+    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.other_id
+    JOIN statement s ON s.pk = p.statement_pk
+    WHERE r.paragraph_id IN ({ids})
+    UNION ALL
+    SELECT r.other_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
+           r.other_shared_words, r.other_coverage, r.coverage, r.similarity
+    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.paragraph_id
+    JOIN statement s ON s.pk = p.statement_pk
+    WHERE r.other_id IN ({ids})
+"""
+
+
+def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, list[Related]]:
+    """Related paragraphs of each given paragraph id, oldest first."""
+    ids = [int(i) for i in paragraph_ids]
+    out: dict[int, list[Related]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    marks = ",".join(map(str, ids))  # ints, not user text
+    statements: dict[int, StatementRef] = {}
+    for (
+        own,
+        spk,
+        sid,
+        symbol,
+        date,
+        pid,
+        number,
+        shared,
+        cov,
+        other_cov,
+        sim,
+    ) in session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks)):
+        ref = statements.get(spk)
+        if ref is None:
+            ref = statements[spk] = StatementRef(spk, sid, symbol, _date(date))
+        out[own].append(Related(ref, ParagraphRef(pid, number), shared, cov, other_cov, sim))
+    for related in out.values():
+        related.sort(key=lambda r: r.sort_key)
+    return out
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Related]:
+    """Every paragraph of another statement sharing this one's language, oldest first."""
+    assert paragraph.id is not None
+    return _related_rows(session, [paragraph.id])[paragraph.id]
+
+
+# For each paragraph of a statement: the related paragraphs of the oldest related statement,
+# and how many statements are related, from one pass over its pairs (both sides).
+NOTES_SQL = f"""
+    WITH rel (own, spk, sid, symbol, date, pid, number, shared, cov, other_cov, sim) AS (
+        {RELATED_SQL}
+    ),
+    firsts AS (
+        SELECT own, min(date || ' ' || sid) AS first, count(DISTINCT spk) AS statements
+        FROM rel GROUP BY own
+    )
+    SELECT rel.*, firsts.statements FROM rel
+    JOIN firsts ON firsts.own = rel.own AND rel.date || ' ' || rel.sid = firsts.first
+    ORDER BY rel.own, rel.number
+"""
+
+
+def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNote]:
+    """For each paragraph number of `statement` that shares language: where it was first
+    agreed (or, if here, where it was used next), and how many statements use it."""
+    numbers: dict[int, int] = {
+        pid: number
+        for pid, number in session.connection().exec_driver_sql(
+            "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,)
+        )
+    }
+    if not numbers:
+        return {}
+    notes: dict[int, ReuseNote] = {}
+    own = (statement.date, statement.id)
+    marks = ",".join(map(str, numbers))  # ints, not user text
+    rows = session.connection().exec_driver_sql(NOTES_SQL.format(ids=marks))
+    for pid, spk, sid, symbol, date, opid, onumber, shared, cov, other_cov, sim, count in rows:
+        ref = StatementRef(spk, sid, symbol, _date(date))
+        note = notes.get(numbers[pid])
+        if note is None:
+            note = notes[numbers[pid]] = ReuseNote(
+                earlier=(ref.date, ref.id) < own, statements=1 + count
+            )
+        note.first.append(Related(ref, ParagraphRef(opid, onumber), shared, cov, other_cov, sim))
+    return notes
+
+
+def oldest_first(session: Session, *, paragraph_ids: Iterable[int]) -> list[Located]:
+    """The given paragraphs with their statements, oldest statement first."""
+    ids = list(paragraph_ids)
+    if not ids:
+        return []
+    rows = session.exec(
+        select(Statement, Paragraph)
+        .join(Paragraph, col(Paragraph.statement_pk) == col(Statement.pk))
+        .where(col(Paragraph.id).in_(ids))
+    )
+    return sorted((Located(s, p) for s, p in rows), key=lambda x: x.sort_key)
+
+
+def first_use(session: Session, *, paragraph_ids: Iterable[int]) -> Located | None:
+    """Where language started: the oldest of the given paragraphs (for instance the hits of a
+    phrase search), with its statement; None when no id is given or none exists."""
+    located = oldest_first(session, paragraph_ids=paragraph_ids)
+    return located[0] if located else None

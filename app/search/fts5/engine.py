@@ -1,0 +1,675 @@
+"""Full-text search over paragraphs: all FTS5 SQL lives here.
+
+A query is parsed by `app.query` into a safe FTS5 expression; every value is bound;
+`highlight`/`snippet` mark matches with control characters that become <mark> only after the
+text has been escaped.
+
+Built for an archive of millions of paragraphs, where FTS5 finds the matches of a common word
+in id order quickly but cannot count, rank or group all of them within a request:
+
+- Matches are read in id order, which follows dates inside each run of the timeline
+  (`app.timeline`): a date-sorted page reads only the rows it shows, a year filter is an id
+  range, and the statement of a match is looked up in memory.
+- Counts and the per-year history come from one statement that reads, for each year, at most
+  `SAMPLE` matches; a year with fewer is counted exactly, a busier one estimated from its
+  sample (`app.estimate`), and the result says which. First and latest use are always exact.
+  The summary is kept per version of the archive (`app.search_cache`).
+- Relevance ranks the newest `RANK_CAP` matches by BM25; when there are more, the result says
+  so. FTS5's bm25() scores when the query's terms are rare enough; for common ones it would
+  first count every match of every term, longer than a whole search may take, so they are
+  scored from `highlight()` with the same formula and their estimated counts (`app.ranking`).
+- A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
+  merges their lists lazily instead of building the whole prefix list for every lookup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import partial, wraps
+from itertools import islice
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+
+from markupsafe import Markup, escape
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app.search.cache import LRU, PerVersion, archive_version
+from app.search.fts5.estimate import Summary, Tally, combine, tally
+from app.search.fts5.ranking import Scorer, idf, length, varint
+from app.search.fts5.timeline import Piece, Span, Timeline, load_timeline
+from app.search.query import Query
+from app.store.models import Statement
+
+log = logging.getLogger(__name__)
+
+RANK_CAP = 1_000
+"""Relevance ranks at most this many matches, the newest (scoring reads each one's text)."""
+SAMPLE = 100
+"""Counts and history read at most this many matches per year (more with an agenda filter)..."""
+SAMPLE_BUDGET = 3_000
+"""...and about this many in all: fewer per year when the query spans many years."""
+MIN_SAMPLE = 20
+NATIVE_BM25_MAX = 10_000
+"""When the query's terms match at most this many paragraphs in all, FTS5's own bm25() scores
+(its count of every match is then cheap, and it reads no text)."""
+TERM_SAMPLE = 20
+"""A term's count for its IDF reads at most this many matches per year: the logarithm
+forgives a rough estimate."""
+AGENDA_SAMPLE_MAX = 2_000
+MAX_PREFIX_WORDS = 64
+"""A prefix standing for more words than this is left to FTS5's own prefix search."""
+SCAN_CHUNK = 500
+SNIPPET_FROM_WORDS = 80
+"""Paragraphs longer than this are shown as an excerpt around the match."""
+SNIPPET_TOKENS = 48
+OPEN, CLOSE = "\x02", "\x03"
+
+Sort = Literal["relevance", "newest", "oldest"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    year_from: int | None = None
+    year_to: int | None = None
+    agenda_item: str | None = None
+
+
+@dataclass
+class Hit:
+    statement: Statement
+    number: int
+    snippet: Markup
+    rank: float
+
+
+@dataclass
+class Use:
+    statement: Statement
+    number: int
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    total_paragraphs: int = 0
+    total_statements: int = 0
+    capped: bool = False
+    """The totals are estimates (some years had more matches than were read)."""
+    hits: list[Hit] = field(default_factory=list)
+    years: dict[int, int] = field(default_factory=dict)
+    estimated_years: frozenset[int] = frozenset()
+    first_use: Use | None = None
+    latest_use: Use | None = None
+    paragraph_counts: dict[int, int] = field(default_factory=dict)
+    ranked_among: int | None = None
+    """Set when relevance ranked only the newest matches: how many it ranked."""
+    ranked_since: dt.date | None = None
+    """The date of the oldest match ranked, when `ranked_among` is set."""
+
+    def grouped(self) -> list[tuple[Statement, list[Hit]]]:
+        """Hits grouped under their statement, statements in order of their best hit and
+        hits within a statement in paragraph order, as a reader meets them."""
+        groups: dict[int, tuple[Statement, list[Hit]]] = {}
+        for hit in self.hits:
+            pk = hit.statement.pk or 0
+            groups.setdefault(pk, (hit.statement, []))[1].append(hit)
+        return [(s, sorted(hits, key=lambda h: h.number)) for s, hits in groups.values()]
+
+
+def marked(fts_text: str) -> Markup:
+    """Text from highlight()/snippet(): escaped, then the match markers turned into <mark>."""
+    escaped = str(escape(fts_text))
+    return Markup(escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
+
+
+# --- SQL --------------------------------------------------------------------------------------
+
+# For each id range (a year of one run), its first :n matches as "id,id,...".
+SAMPLE_SQL = (
+    "SELECT r.key, (SELECT group_concat(rowid) FROM ("
+    " SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')"
+    " ORDER BY rowid LIMIT :n)) FROM json_each(:ranges) AS r"
+)
+SCAN_SQL = {
+    descending: "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    f" AND rowid BETWEEN :lo AND :hi ORDER BY rowid {'DESC' if descending else 'ASC'}"
+    " LIMIT :n OFFSET :skip"
+    for descending in (False, True)
+}
+# The newest matches, marked, with their docsize record, for app.ranking to score.
+RANK_SQL = (
+    "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " ORDER BY rowid DESC LIMIT :n"
+)
+RANK_NATIVE_SQL = (
+    "SELECT rowid, bm25(paragraph_fts) FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN :lo AND :hi ORDER BY rowid DESC LIMIT :n"
+)
+# What a page shows of its hits. The hits lie in one id range: a single pass over it with the
+# ids tested after (`+rowid`), where `rowid IN` would restart the index search for each id.
+SHOWN_SQL = {
+    native: "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
+    " snippet(paragraph_fts, 0, :open, :close, '…', :tokens),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    f"{', bm25(paragraph_fts)' if native else ''}"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " AND +rowid IN (SELECT value FROM json_each(:ids))"
+    for native in (False, True)
+}
+# A statement's matching paragraphs, its id range bounding the index scan.
+STATEMENT_MARKS_SQL = (
+    "SELECT p.number, highlight(paragraph_fts, 0, :open, :close)"
+    " FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid"
+    " WHERE paragraph_fts MATCH :q AND p.statement_pk = :pk AND paragraph_fts.rowid BETWEEN"
+    " (SELECT min(id) FROM paragraph WHERE statement_pk = :pk) AND"
+    " (SELECT max(id) FROM paragraph WHERE statement_pk = :pk)"
+)
+PARAGRAPHS_SQL = (
+    "SELECT id, statement_pk, number FROM paragraph WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+PARAGRAPH_COUNTS_SQL = (
+    "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk IN"
+    " (SELECT value FROM json_each(:pks)) GROUP BY statement_pk"
+)
+# The index's totals: paragraphs, then words (FTS5's 'averages' record).
+TOTALS_SQL = "SELECT block FROM paragraph_fts_data WHERE id = 1"
+PREFIX_WORD_SQL = (
+    "SELECT term FROM paragraph_terms WHERE term >= :lo AND term < :hi ORDER BY term LIMIT 1"
+)
+PREFIX_WORD_OPEN_SQL = "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER BY term LIMIT 1"
+
+
+# --- per-version state ------------------------------------------------------------------------
+
+_timelines: PerVersion[Timeline] = PerVersion()
+_summaries: LRU[tuple[Any, ...], Summary] = LRU(1024)
+_prefix_words: LRU[tuple[Any, ...], tuple[str, ...]] = LRU(4096)
+
+
+def clear_caches(*, timelines: bool = True) -> None:
+    """Forget what is kept between requests: the counts and prefixes of queries, and unless
+    told otherwise the timelines (a benchmark measures a query never seen before with
+    `timelines=False`)."""
+    if timelines:
+        _timelines.clear()
+    _summaries.clear()
+    _prefix_words.clear()
+
+
+def prepare(session: Session) -> bool:
+    """Build what search keeps for the archive's current version (its timeline) unless it is
+    built already, so that no visitor waits for it; whether the archive could be cached."""
+    ctx = _Context(session)
+    if ctx.version is None:
+        return False
+    ctx.timeline  # noqa: B018  (the property builds and keeps it)
+    return True
+
+
+def prepared(session: Session) -> bool:
+    """Whether the timeline of the archive's current version is built."""
+    ctx = _Context(session)
+    return ctx.version is not None and _timelines.has(*ctx.version)
+
+
+class _Context:
+    """One request's view of the archive: its connection, its version (None when nothing may
+    be cached) and, when needed, its timeline."""
+
+    def __init__(self, session: Session) -> None:
+        self.conn = session.connection()
+        # Search queries return up to thousands of rows of a few columns: read through the
+        # driver, SQLAlchemy's rows would cost more than the queries.
+        self._driver: sqlite3.Connection = self.conn.connection.driver_connection  # type: ignore[assignment]
+        self.version = archive_version(self.conn)
+        self._timeline: Timeline | None = None
+        self.prefix_words: dict[str, tuple[str, ...]] = {}
+        """Words each prefix of the query stands for (see `_fts_expression`)."""
+
+    def rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        try:
+            return self._driver.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:  # reported as any database error is (app.main)
+            raise OperationalError(sql, params, exc) from exc
+
+    @property
+    def timeline(self) -> Timeline:
+        if self._timeline is None:
+            if self.version is None:
+                self._timeline = load_timeline(self.conn)
+            else:
+                path, version = self.version
+                self._timeline = _timelines.get(path, version, lambda: load_timeline(self.conn))
+        return self._timeline
+
+    def totals(self) -> tuple[int, int]:
+        """Paragraphs and words in the index."""
+        rows = self.rows(TOTALS_SQL, {})
+        if not rows:
+            return 0, 0
+        paragraphs, at = varint(rows[0][0])
+        return paragraphs, varint(rows[0][0], at)[0]
+
+
+def _fts_expression(ctx: _Context, query: Query) -> str | None:
+    """The query's FTS5 expression, its prefixes replaced by the words they stand for."""
+    words = {}
+    for prefix in query.prefixes():
+        key = (ctx.version, prefix) if ctx.version else None
+        found = _prefix_words.get_or_compute(key, partial(_words_starting, ctx, prefix))
+        if found:
+            words[prefix] = found
+    ctx.prefix_words = words
+    return query.fts(words)
+
+
+def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...]:
+    """The indexed words that start with `prefix`, in order; empty when there are none or
+    more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each word is found
+    by a seek in the index (the 'instance' view reads no postings to find the next word)."""
+    last = ord(prefix[-1])
+    # The first string after every word with the prefix (none after the last code point,
+    # and none that is not text: the next code point may be a surrogate).
+    upper = prefix[:-1] + chr(last + 1) if last < 0x10FFFF and last + 1 != 0xD800 else None
+    words: list[str] = []
+    low = prefix
+    try:
+        while len(words) <= MAX_PREFIX_WORDS:
+            if upper is None:
+                rows = ctx.rows(PREFIX_WORD_OPEN_SQL, {"lo": low})
+            else:
+                rows = ctx.rows(PREFIX_WORD_SQL, {"lo": low, "hi": upper})
+            if not rows or not str(rows[0][0]).startswith(prefix):
+                break
+            words.append(str(rows[0][0]))
+            # Words hold no control characters: the next word sorts at or after this.
+            low = words[-1] + "\x01"
+    except OperationalError:  # an archive from before paragraph_terms (revision 0007)
+        return ()
+    return tuple(words) if len(words) <= MAX_PREFIX_WORDS else ()
+
+
+# --- reading matches --------------------------------------------------------------------------
+
+
+def _keeper(timeline: Timeline, agenda: str | None) -> Callable[[int], bool] | None:
+    """A test for matches under the agenda item, or None when every match counts."""
+    if agenda is None:
+        return None
+
+    def keep(rowid: int) -> bool:
+        i = timeline.segment(rowid)
+        return i >= 0 and timeline.agendas[i] == agenda
+
+    return keep
+
+
+def _date_key(timeline: Timeline) -> Callable[[int], tuple[str, int]]:
+    def key(rowid: int) -> tuple[str, int]:
+        return timeline.dates[timeline.segment(rowid)], rowid
+
+    return key
+
+
+def _scan(
+    ctx: _Context,
+    expression: str,
+    bounds: tuple[int, int],
+    *,
+    descending: bool,
+    keep: Callable[[int], bool] | None = None,
+    skip: int = 0,
+    chunk: int = SCAN_CHUNK,
+) -> Iterator[int]:
+    """Matches with ids in `bounds`, in id order, read from the index a chunk at a time."""
+    lo, hi = bounds
+    while lo <= hi:
+        params = {"q": expression, "lo": lo, "hi": hi, "n": chunk, "skip": skip}
+        rows = [r[0] for r in ctx.rows(SCAN_SQL[descending], params)]
+        for rowid in rows:
+            if keep is None or keep(rowid):
+                yield rowid
+        if len(rows) < chunk:
+            return
+        if descending:
+            hi = rows[-1] - 1
+        else:
+            lo = rows[-1] + 1
+        skip = 0
+        chunk = min(chunk * 4, 20_000)
+
+
+def _by_date(
+    ctx: _Context,
+    expression: str,
+    spans: list[Span],
+    agenda: str | None,
+    *,
+    newest: bool,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    """One page of matches in date order (then id order), newest or oldest first."""
+    tl = ctx.timeline
+    keep = _keeper(tl, agenda)
+    if len(spans) == 1 and keep is None:
+        # The common case: one run, so index order is date order; SQLite skips the offset.
+        bounds = tl.bounds(spans[0].first, spans[0].stop)
+        rows = _scan(ctx, expression, bounds, descending=newest, skip=offset, chunk=limit)
+        return list(islice(rows, limit))
+    streams = [
+        _scan(
+            ctx,
+            expression,
+            tl.bounds(span.first, span.stop),
+            descending=newest,
+            keep=keep,
+            chunk=min(offset + limit, 20_000),
+        )
+        for span in spans
+    ]
+    merged = heapq.merge(*streams, key=_date_key(tl), reverse=newest)
+    return list(islice(merged, offset, offset + limit))
+
+
+@dataclass
+class _Ranking:
+    page: list[int]
+    ranked: int
+    capped: bool
+    oldest: int | None
+
+
+def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> Scorer:
+    """BM25 for the query's terms, each term's paragraph count from its (cached) summary;
+    `native` when the counts are small enough for FTS5's bm25() to score instead."""
+    terms = [term for group in query.groups for term in group]
+    counts = []
+    for term in terms:
+        if len(terms) == 1 and not query.excluded and filters == Filters():
+            counts.append(summary.paragraphs)  # the query is this term alone
+            continue
+        expression = term.fts(ctx.prefix_words)
+        key = (ctx.version, expression, "idf") if ctx.version else None
+        everywhere = ctx.timeline.spans(None, None)
+        summarize = partial(_summarize, ctx, expression, everywhere, None, sample=TERM_SAMPLE)
+        counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
+    # bm25() also counts the excluded terms; they are rarely common.
+    native = sum(counts) <= NATIVE_BM25_MAX
+    paragraphs, words = ctx.totals()
+    idfs = [idf(paragraphs, n) for n in counts]
+    return Scorer(terms, idfs, words / max(1, paragraphs), native=native)
+
+
+def _ranked(
+    ctx: _Context,
+    expression: str,
+    scorer: Scorer,
+    spans: list[Span],
+    agenda: str | None,
+    offset: int,
+    limit: int,
+) -> _Ranking:
+    """One page by BM25 among the newest RANK_CAP matches (all of them when fewer)."""
+    tl = ctx.timeline
+    candidates: list[Any] = []
+    capped = False
+    for span in spans:
+        lo, hi = tl.bounds(span.first, span.stop)
+        params = {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1}
+        if scorer.native:
+            rows = ctx.rows(RANK_NATIVE_SQL, params)
+        else:
+            rows = ctx.rows(RANK_SQL, {**params, "open": OPEN, "close": CLOSE})
+        capped = capped or len(rows) > RANK_CAP
+        candidates += rows[:RANK_CAP]
+    key = _date_key(tl)
+    if len(spans) > 1 and len(candidates) > RANK_CAP:
+        candidates = heapq.nlargest(RANK_CAP, candidates, key=lambda c: key(c[0]))
+        capped = True
+    keep = _keeper(tl, agenda)
+    if keep is not None:
+        candidates = [c for c in candidates if keep(c[0])]
+    if not candidates:
+        oldest = None
+    elif len(spans) == 1:  # one run: ids follow dates
+        oldest = min(c[0] for c in candidates)
+    else:
+        oldest = min((c[0] for c in candidates), key=key)
+    if scorer.native:
+        scored = [(c[1], -c[0]) for c in candidates]
+    else:
+        score = scorer.score
+        scored = [(score(c[1], length(c[2] or b"")), -c[0]) for c in candidates]
+    scored.sort()  # equal scores (the same agreed text): the newest first
+    page = [-negative for _, negative in scored[offset : offset + limit]]
+    return _Ranking(page, len(candidates), capped, oldest)
+
+
+# --- counts and history -----------------------------------------------------------------------
+
+
+def _summarize(
+    ctx: _Context,
+    expression: str,
+    spans: list[Span],
+    agenda: str | None,
+    *,
+    sample: int | None = None,
+) -> Summary:
+    """Counts, history and first and latest use, from samples of each year's matches
+    (`sample` of them, SAMPLE unless told)."""
+    tl = ctx.timeline
+    pieces = [(i, piece) for i, span in enumerate(spans) for piece in tl.pieces(span)]
+    if not pieces:
+        return Summary()
+    sample = sample or min(SAMPLE, max(MIN_SAMPLE, SAMPLE_BUDGET // len(pieces)))
+    if agenda is not None:  # matches are sampled before the agenda test: read more of them
+        share = tl.count(0, len(tl.starts), agenda)[1] / max(1, tl.total_paragraphs)
+        sample = min(AGENDA_SAMPLE_MAX, round(sample / share)) if share else sample
+    ranges = json.dumps([tl.bounds(p.first, p.stop) for _, p in pieces])
+    samples: dict[int, list[int]] = {}
+    for k, ids in ctx.rows(SAMPLE_SQL, {"q": expression, "ranges": ranges, "n": sample}):
+        samples[k] = [int(x) for x in ids.split(",")] if ids else []
+    tallies = [tally(tl, p, samples.get(k, []), sample, agenda) for k, (_, p) in enumerate(pieces)]
+
+    keep = _keeper(tl, agenda)
+    firsts, latests = [], []
+    for i in range(len(spans)):
+        mine = [(p, t) for (j, p), t in zip(pieces, tallies, strict=True) if j == i]
+        if (found := _edge(ctx, expression, mine, keep, newest=False)) is not None:
+            firsts.append(found)
+        if (found := _edge(ctx, expression, mine, keep, newest=True)) is not None:
+            latests.append(found)
+    key = _date_key(tl)
+    return combine(
+        tl,
+        [p for _, p in pieces],
+        tallies,
+        agenda,
+        first=min(firsts, key=key) if firsts else None,
+        latest=max(latests, key=key) if latests else None,
+    )
+
+
+def _edge(
+    ctx: _Context,
+    expression: str,
+    pieces: list[tuple[Piece, Tally]],
+    keep: Callable[[int], bool] | None,
+    *,
+    newest: bool,
+) -> int | None:
+    """The first (or latest) match in one run: from the samples where they tell, else read
+    from the end of the first piece that has matches."""
+    for piece, t in reversed(pieces) if newest else pieces:
+        if t.exact:
+            found = t.last if newest else t.first
+            if found is not None:
+                return found
+            continue
+        if not newest and t.first is not None:
+            return t.first
+        bounds = ctx.timeline.bounds(piece.first, piece.stop)
+        found = next(_scan(ctx, expression, bounds, descending=newest, keep=keep, chunk=50), None)
+        if found is not None:
+            return found
+    return None
+
+
+# --- the search -------------------------------------------------------------------------------
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _again_if_index_changed(
+    read: Callable[Concatenate[Session, P], R],
+) -> Callable[Concatenate[Session, P], R]:
+    """Run a read of the search index once more, on a fresh connection, when SQLite reports the
+    index malformed. SQLite 3.40's FTS5 can report that to a reader while another connection
+    commits an `optimize` of the index (seen under load while an ingest of 50% more paragraphs
+    merged the index; the index checks out intact afterwards, and a fresh connection reads it).
+    """
+
+    @wraps(read)
+    def reading(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(session, *args, **kwargs)
+        except DBAPIError as exc:
+            if "malformed" not in str(exc.orig):
+                raise
+            log.warning("the search index changed under a read; reading again: %s", exc.orig)
+            session.invalidate()  # drops the connection and what FTS5 cached on it
+            return read(session, *args, **kwargs)
+
+    return reading
+
+
+@_again_if_index_changed
+def search(
+    session: Session,
+    query: Query,
+    *,
+    filters: Filters = Filters(),
+    sort: Sort = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Paragraphs matching `query`, one page of them, with totals and the per-year history."""
+    result = SearchResult(query)
+    if query.fts() is None:
+        return result
+    ctx = _Context(session)
+    expression = _fts_expression(ctx, query)
+    assert expression is not None
+    tl = ctx.timeline
+    spans = tl.spans(filters.year_from, filters.year_to)
+    agenda = filters.agenda_item
+    key = (ctx.version, expression, filters) if ctx.version else None
+    summary = _summaries.get_or_compute(key, partial(_summarize, ctx, expression, spans, agenda))
+    if summary.first is None:
+        return result
+
+    scorer = _scorer(ctx, query, summary, filters)
+    if sort == "relevance":
+        ranking = _ranked(ctx, expression, scorer, spans, agenda, offset, limit)
+        page = ranking.page
+        if ranking.capped:
+            result.ranked_among = ranking.ranked
+            if ranking.oldest is not None:
+                result.ranked_since = dt.date.fromisoformat(tl.dates[tl.segment(ranking.oldest)])
+    else:
+        page = _by_date(
+            ctx, expression, spans, agenda, newest=sort == "newest", offset=offset, limit=limit
+        )
+
+    rows = _paragraphs(ctx, [*page, summary.first, summary.latest])
+    statements = _statements(session, {pk for pk, _ in rows.values()})
+    shown = _shown(ctx, expression, scorer, page)
+    result.hits = [
+        Hit(statements[rows[pid][0]], rows[pid][1], *shown.get(pid, (Markup(""), 0.0)))
+        for pid in page
+        if pid in rows and rows[pid][0] in statements
+    ]
+    result.total_paragraphs = summary.paragraphs
+    result.total_statements = summary.statements
+    result.capped = not summary.exact
+    result.years = summary.years
+    result.estimated_years = summary.estimated_years
+    result.first_use = _use(rows, statements, summary.first)
+    result.latest_use = _use(rows, statements, summary.latest)
+    pks = json.dumps(sorted({pk for pk, _ in rows.values()}))
+    result.paragraph_counts = dict(ctx.rows(PARAGRAPH_COUNTS_SQL, {"pks": pks}))
+    return result
+
+
+def _paragraphs(ctx: _Context, ids: list[int | None]) -> dict[int, tuple[int, int]]:
+    """Statement pk and paragraph number by paragraph id."""
+    wanted = json.dumps(sorted({i for i in ids if i is not None}))
+    return {pid: (pk, number) for pid, pk, number in ctx.rows(PARAGRAPHS_SQL, {"ids": wanted})}
+
+
+def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
+    if not pks:
+        return {}
+    # A statement row carries its whole source file; a hit needs only its summary.
+    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    rows = session.exec(
+        select(Statement).where(col(Statement.pk).in_(pks)).options(*(defer(c) for c in big))
+    )
+    return {s.pk: s for s in rows if s.pk is not None}
+
+
+def _use(
+    rows: dict[int, tuple[int, int]], statements: dict[int, Statement], rowid: int | None
+) -> Use | None:
+    if rowid is None or rowid not in rows or rows[rowid][0] not in statements:
+        return None
+    pk, number = rows[rowid]
+    return Use(statements[pk], number)
+
+
+def _shown(
+    ctx: _Context, expression: str, scorer: Scorer, ids: list[int]
+) -> dict[int, tuple[Markup, float]]:
+    """Whole paragraphs when short, an excerpt around the match when long, matches marked;
+    with each paragraph's score."""
+    if not ids:
+        return {}
+    params = {"q": expression, "open": OPEN, "close": CLOSE, "tokens": SNIPPET_TOKENS}
+    bounds = {"lo": min(ids), "hi": max(ids), "ids": json.dumps(ids)}
+    out = {}
+    for rowid, whole, excerpt, size, *native in ctx.rows(
+        SHOWN_SQL[scorer.native], {**params, **bounds}
+    ):
+        words = length(size or b"")
+        shown = whole if words < SNIPPET_FROM_WORDS else excerpt
+        out[rowid] = (marked(shown), native[0] if native else scorer.score(whole, words))
+    return out
+
+
+@_again_if_index_changed
+def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
+    """For a statement page opened from a search hit: its matching paragraphs with the
+    matched words marked, by paragraph number."""
+    if query.fts() is None:
+        return {}
+    ctx = _Context(session)
+    params = {
+        "q": _fts_expression(ctx, query),
+        "open": OPEN,
+        "close": CLOSE,
+        "pk": statement_pk,
+    }
+    return {number: marked(value) for number, value in ctx.rows(STATEMENT_MARKS_SQL, params)}

@@ -1,0 +1,106 @@
+"""The composition root: builds the FastAPI app (database, routers, static files, error pages)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.core.config import STATIC_DIR, Settings
+from app.search.warmup import Warmup
+from app.store.engine import make_engine
+from app.web.middleware import ArchiveMiddleware
+from app.web.pagecache import DataVersion, PageCache
+from app.web.routes import agenda, api, citations, data, health, pages, reuse, search
+from app.web.templating import templates
+
+log = logging.getLogger(__name__)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(db_path: Path | None = None) -> FastAPI:
+    """Build the app over the archive at `db_path` (default: settings), opened read-only."""
+    settings = Settings.from_env()
+    path = db_path or settings.db_path
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(path, readonly=True)
+        app.state.db_path = path
+        app.state.public_url = settings.public_url
+        version = DataVersion(path)
+        app.state.pages = PageCache(version, settings.page_cache_mb * 1024 * 1024)
+        warmup = Warmup(app.state.engine)
+        warmup.start()
+        yield
+        warmup.stop()
+        version.close()
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Security Council presidential statements archive",
+        description="Browse and search the statements by the President of the UN Security Council.",
+        lifespan=lifespan,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Outermost last: the ETag and the page cache see the compressed body, so a cached page
+    # is compressed once.
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(ArchiveMiddleware)
+    app.include_router(health.router)
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(data.router)
+    app.include_router(search.router)
+    for router in (reuse.router, citations.router, agenda.router):  # issue 6
+        app.include_router(router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"
+        return templates.TemplateResponse(
+            request,
+            template,
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc'][1:])}: {err['msg']}" for err in exc.errors()
+        ]
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return templates.TemplateResponse(
+            request,
+            "errors/error.html",
+            {"status": 422, "detail": "Some parameters were not understood.", "problems": problems},
+            status_code=422,
+        )
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
+        log.error("database error on %s: %s", request.url.path, exc)
+        detail = "The archive's database cannot be read right now. Please try again shortly."
+        if _wants_json(request):
+            return JSONResponse({"detail": detail}, status_code=503)
+        return templates.TemplateResponse(
+            request, "errors/error.html", {"status": 503, "detail": detail}, status_code=503
+        )
+
+    return app

@@ -1,0 +1,214 @@
+"""HTTP middleware: security headers, one log line per request, HEAD answered like GET, ETag and
+Cache-Control with 304s, and the page cache for the reading pages.
+
+A plain ASGI middleware (not Starlette's `BaseHTTPMiddleware`, which costs a task and a stream
+per request): it sees the response's messages go by and only holds a body back when it needs it
+whole, to hash it for the ETag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.web.pagecache import CachedPage, Key, PageCache
+
+log = logging.getLogger("archive.http")
+
+# No inline script or style anywhere: scripts and stylesheets come from /static only.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# FastAPI's interactive docs load their script and styles from a CDN.
+DOCS_PATHS = ("/docs", "/redoc")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "frame-ancestors 'none'"
+)
+
+CACHE_SECONDS = 300
+"""The archive changes only at ingest: pages may be reused for a few minutes, and revalidated
+with their ETag after that."""
+
+CACHED_PAGES = re.compile(r"/|/(?:api/)?statements(?:/[^/]+(?:/paragraphs/\d+)?)?")
+"""Paths whose 200 answers the page cache keeps: home, browse, statement and paragraph pages and
+the statements API. They depend on the database and the URL only. (Search is left
+out: its benchmarks measure the search itself.)"""
+
+_SECURITY = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+_DOCS_CSP = DOCS_CSP.encode()
+_CACHE_CONTROL = (b"cache-control", f"public, max-age={CACHE_SECONDS}".encode())
+
+
+def _etag(body: bytes) -> bytes:
+    return b'"' + hashlib.blake2b(body, digest_size=12).hexdigest().encode() + b'"'
+
+
+def _header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    for key, value in headers:
+        if key == name:
+            return value
+    return None
+
+
+def _matches(if_none_match: bytes | None, etag: bytes) -> bool:
+    """Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 asks)."""
+    if not if_none_match:
+        return False
+    tags = [t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")]
+    return etag in tags or b"*" in tags
+
+
+class _HeadDone(Exception):
+    """Raised into the app once a HEAD answer is complete, so it stops producing the body."""
+
+
+class ArchiveMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        exchange = _Exchange(scope, send)
+        try:
+            if not await exchange.from_cache():
+                # Every page answers HEAD as it answers GET, without the body (link checkers,
+                # crawlers and `curl -I` rely on it).
+                inner = {**scope, "method": "GET"} if exchange.head else scope
+                await self.app(inner, receive, exchange.send)
+        except _HeadDone:
+            pass
+        except Exception:
+            if not exchange.responded:
+                exchange.status = 500  # what the server's error handler will answer
+            raise
+        finally:
+            log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                scope["path"],
+                exchange.status,
+                (time.perf_counter() - exchange.started) * 1000,
+            )
+
+
+class _Exchange:
+    """One request and its response as they pass through the middleware."""
+
+    def __init__(self, scope: Scope, send: Send) -> None:
+        self.started = time.perf_counter()
+        self.scope = scope
+        self._send = send
+        self.head = scope["method"] == "HEAD"
+        self.get = scope["method"] in ("GET", "HEAD")
+        self.path: str = scope["path"]
+        self.if_none_match = _header(scope["headers"], b"if-none-match")
+        self.status = 500  # until the app says otherwise
+        self.responded = False
+        self._start: Message | None = None
+        self._chunks: list[bytes] = []
+        self._key: Key | None = None
+        self._version: int | None = None
+        self._cache: PageCache | None = None
+        if self.get and CACHED_PAGES.fullmatch(self.path):
+            app = scope.get("app")
+            cache = getattr(app.state, "pages", None) if app is not None else None
+            if cache is not None and cache.enabled:
+                self._cache = cache
+
+    async def from_cache(self) -> bool:
+        """Answer from the page cache if it holds this page; whether it did."""
+        if self._cache is None:
+            return False
+        self._version = self._cache.version.current()
+        if self._version is None:
+            return False
+        headers = self.scope["headers"]
+        # Not the Host header: pages name the archive by its configured address, and a client
+        # sending many Hosts must not fill the cache with copies.
+        self._key = (
+            self.scope.get("root_path", ""),
+            self.path,
+            self.scope.get("query_string", b""),
+            b"gzip" in (_header(headers, b"accept-encoding") or b""),
+        )
+        page = self._cache.get(self._key, self._version)
+        if page is None:
+            return False
+        body = b"" if self.head else page.body
+        await self._answer(page.status, list(page.headers), body, page.etag)
+        return True
+
+    async def send(self, message: Message) -> None:
+        """The app's messages, with headers added; a whole body held back to hash it."""
+        kind = message["type"]
+        if kind == "http.response.start":
+            self.status = message["status"]
+            headers = list(message.get("headers", []))
+            names = {k.lower() for k, _ in headers}
+            headers += [(k, v) for k, v in _SECURITY if k not in names]
+            if self.path.startswith(DOCS_PATHS):
+                headers = [(k, v) for k, v in headers if k.lower() != b"content-security-policy"]
+                headers.append((b"content-security-policy", _DOCS_CSP))
+            if self.get and self.status == 200:
+                if b"etag" in names or b"cache-control" in names or self.path.startswith("/data/"):
+                    # Files and downloads, and answers that set their own caching (/healthz):
+                    # their own validators, or none; streamed as they come.
+                    if b"cache-control" not in names:
+                        headers.append(_CACHE_CONTROL)
+                else:
+                    self._start = {**message, "headers": headers}
+                    return
+            self.responded = True
+            await self._send({**message, "headers": headers})
+        elif kind == "http.response.body" and self._start is not None:
+            self._chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                await self._finish()
+        elif kind == "http.response.body" and self.head:
+            await self._send({"type": "http.response.body", "body": b"", "more_body": False})
+            if message.get("more_body", False):
+                raise _HeadDone  # a download: stop reading it
+        else:
+            await self._send(message)
+
+    async def _finish(self) -> None:
+        """The whole body is here: its ETag, then the answer (and a copy for the cache)."""
+        assert self._start is not None
+        body = b"".join(self._chunks)
+        etag = _etag(body)
+        headers = [*self._start["headers"], (b"etag", etag), _CACHE_CONTROL]
+        if self._cache is not None and self._key is not None and self._version is not None:
+            page = CachedPage.of(self.status, headers, body, etag)
+            self._cache.put(self._key, self._version, page)
+        await self._answer(self.status, headers, body, etag)
+
+    async def _answer(
+        self, status: int, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes
+    ) -> None:
+        self.responded = True
+        if status == 200 and _matches(self.if_none_match, etag):
+            self.status = 304
+            keep = [(b"etag", etag), _CACHE_CONTROL, *_SECURITY]
+            await self._send({"type": "http.response.start", "status": 304, "headers": keep})
+            await self._send({"type": "http.response.body", "body": b""})
+            return
+        self.status = status
+        await self._send({"type": "http.response.start", "status": status, "headers": headers})
+        await self._send({"type": "http.response.body", "body": b"" if self.head else body})

@@ -1,0 +1,106 @@
+"""The JSON API for statements; the same data functions as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from app.store import queries
+from app.web.deps import RememberedDep, SessionDep
+from app.web.routes.lookup import statement_or_redirect
+from app.web.routes.pages import Agenda, Order, Year, statement_total
+from app.web.schemas import StatementSummary
+
+router = APIRouter(prefix="/api", tags=["statements"])
+
+
+class StatementList(BaseModel):
+    total: int = Field(description="How many statements match the filters in all")
+    items: list[StatementSummary]
+
+
+class ParagraphOut(BaseModel):
+    number: int
+    text: str = Field(description="As archived; *asterisks* mark emphasis")
+    url: str = Field(description="/statements/{id}#p{n}")
+
+
+class CorrigendumOut(BaseModel):
+    symbol: str = Field(description="e.g. S/PRST/2000/27/Corr.1")
+    date: dt.date | None
+    text: str = Field(description="What the corrigendum says (it may withdraw the statement)")
+
+
+class StatementDetail(StatementSummary):
+    meeting_date: dt.date | None
+    distribution_date: dt.date | None
+    original_language: str | None
+    intro: str | None
+    footnotes: str | None
+    corrigenda: list[CorrigendumOut]
+    source_url: str
+    paragraphs: list[ParagraphOut]
+
+
+@router.get("/statements", response_model=StatementList)
+def api_statements(
+    session: SessionDep,
+    kept: RememberedDep,
+    year: Year = None,
+    agenda: Agenda = None,
+    sort: Order = "newest",
+    limit: Annotated[int, Query(ge=1, le=500)] = 25,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> StatementList:
+    """Statements, newest first by default, with the browse page's filters."""
+    total = statement_total(kept, session, year=year, agenda=agenda)
+    page = queries.list_statements(
+        session,
+        year=year,
+        agenda_item=agenda or None,
+        order=sort,
+        limit=limit,
+        offset=offset,
+        total=total,
+    )
+    return StatementList(
+        total=page.total,
+        items=[StatementSummary.of(row.statement, row.paragraph_count) for row in page.rows],
+    )
+
+
+@router.get(
+    "/statements/{statement_id}",
+    response_model=StatementDetail,
+    responses={301: {"description": "An old id: redirects to the current one"}, 404: {}},
+)
+def api_statement(
+    statement_id: str, request: Request, session: SessionDep
+) -> StatementDetail | Response:
+    """One statement with its numbered paragraphs."""
+    found = statement_or_redirect(request, session, statement_id)
+    if isinstance(found, RedirectResponse):
+        return found
+    paragraphs = queries.paragraphs_of(session, statement=found)
+    summary = StatementSummary.of(found, len(paragraphs))
+    return StatementDetail(
+        **summary.model_dump(),
+        meeting_date=found.meeting_date,
+        distribution_date=found.distribution_date,
+        original_language=found.original_language,
+        intro=found.intro,
+        footnotes=found.footnotes,
+        corrigenda=[
+            CorrigendumOut(symbol=c.symbol, date=c.date, text=c.text)
+            for c in queries.corrigenda_of(session, statement=found)
+        ],
+        source_url=f"/statements/{found.id}/source.txt",
+        paragraphs=[
+            ParagraphOut(number=p.number, text=p.text, url=f"/statements/{found.id}#p{p.number}")
+            for p in paragraphs
+        ],
+    )

@@ -1,0 +1,30 @@
+"""`/healthz`: whether the app can read its database."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.web.deps import SessionDep
+
+router = APIRouter()
+
+NO_STORE = {"Cache-Control": "no-store"}
+"""A health answer is about now: no cache may keep it."""
+
+
+@router.get("/healthz", tags=["operations"])
+def healthz(session: SessionDep) -> JSONResponse:
+    """200 with counts when the database answers, 503 with the reason when it does not."""
+    try:
+        statements = session.execute(text("SELECT count(*) FROM statement")).scalar_one()
+        session.execute(text("SELECT rowid FROM paragraph_fts LIMIT 1")).all()
+    except SQLAlchemyError as exc:
+        return JSONResponse(
+            {"status": "error", "detail": str(getattr(exc, "orig", None) or exc)},
+            status_code=503,
+            headers=NO_STORE,
+        )
+    return JSONResponse({"status": "ok", "statements": statements}, headers=NO_STORE)

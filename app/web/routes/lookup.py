@@ -1,0 +1,36 @@
+"""Finding a statement by its public id, following aliases so no published link breaks."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlmodel import Session
+
+from app.store import queries
+from app.store.models import Statement
+
+
+def statement_or_redirect(
+    request: Request, session: Session, statement_id: str
+) -> Statement | RedirectResponse:
+    """The statement with this id; for an old id (or the id in other capitals, or a
+    corrigendum's), a permanent redirect to the same URL under the current id (paragraph,
+    source and API paths included); else a 404."""
+    statement = queries.statement_by_id(session, statement_id=statement_id)
+    if statement is not None:
+        return statement
+    moved = queries.resolve_alias(session, alias=statement_id) or queries.statement_for_unknown_id(
+        session, statement_id=statement_id
+    )
+    if moved is not None:
+        path = request.url.path.replace(f"/{statement_id}", f"/{moved.id}", 1)
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(path + query, status_code=301)
+    raise HTTPException(status_code=404, detail=f"No statement has the id “{statement_id}”.")
+
+
+def citation(statement: Statement, number: int | None = None) -> str:
+    """How to cite a statement or one of its paragraphs: S/PRST/2012/16, para. 9 (25 April 2012)."""
+    name = statement.symbol or f"Statement of {statement.date.day} {statement.date:%B %Y}"
+    para = f", para. {number}" if number is not None else ""
+    return f"{name}{para} ({statement.date.day} {statement.date:%B %Y})"

@@ -1,0 +1,175 @@
+"""Search: the results page, its help page and `/api/search`; one function serves both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi import Query as Param
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from app.search.cache import LRU, archive_version
+from app.search.fts5.engine import (
+    MAX_PREFIX_WORDS,
+    RANK_CAP,
+    SAMPLE,
+    Filters,
+    SearchResult,
+    Sort,
+    search,
+)
+from app.search.query import Query, parse_query
+from app.store import queries
+from app.web.deps import SessionDep
+from app.web.schemas import SearchHit, SearchResponse, StatementSummary
+from app.web.templating import templates
+
+router = APIRouter()
+
+QueryText = Annotated[str, Param(max_length=5000, description="What to search for")]
+Year = Annotated[int | None, Param(ge=1946, le=2100)]
+AgendaItem = Annotated[str | None, Param(max_length=500)]
+SortParam = Annotated[Sort, Param(description="relevance, newest or oldest")]
+
+
+@dataclass
+class SearchOptions:
+    """Filters and sort shared by the results page and the API, read from the query string."""
+
+    year_from: Year = None
+    year_to: Year = None
+    agenda: AgendaItem = None
+    sort: SortParam = "relevance"
+
+    def filters(self) -> Filters:
+        return Filters(
+            year_from=self.year_from, year_to=self.year_to, agenda_item=self.agenda or None
+        )
+
+
+OptionsDep = Annotated[SearchOptions, Depends()]
+
+
+def run_search(
+    session: SessionDep, q: str, options: SearchOptions, *, limit: int, offset: int
+) -> tuple[Query, SearchResult]:
+    """Parse and run a search (shared by the page and the API)."""
+    query = parse_query(q)
+    result = search(
+        session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
+    )
+    return query, result
+
+
+_agenda_choices: LRU[object, list[tuple[str, int]]] = LRU(4)
+
+
+def _agenda_items(session: SessionDep) -> list[tuple[str, int]]:
+    """The agenda filter's choices, counted once per version of the archive."""
+    key = archive_version(session.connection())
+    return _agenda_choices.get_or_compute(key, lambda: queries.agenda_items(session))
+
+
+def _sorted_url(request: Request, sort: str) -> str:
+    """This search sorted another way, from its first page."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "sort")]
+    return f"{request.url.path}?{urlencode([*params, ('sort', sort)])}"
+
+
+def _reachable(result: SearchResult) -> int:
+    """How many hits the pages can show: relevance ranks only the newest matches."""
+    if result.ranked_among is not None:
+        return min(result.total_paragraphs, result.ranked_among)
+    return result.total_paragraphs
+
+
+def _symbol_redirect(session: SessionDep, query: Query) -> Response | None:
+    if not query.symbol:
+        return None
+    statement = queries.statement_by_symbol(session, symbol=query.symbol)
+    if statement is None:
+        return None
+    anchor = ""
+    if query.paragraph and query.paragraph <= queries.paragraph_count(session, statement=statement):
+        anchor = f"#p{query.paragraph}"  # (a paragraph it does not have: the whole statement)
+    return RedirectResponse(f"/statements/{statement.id}{anchor}", status_code=303)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    session: SessionDep,
+    options: OptionsDep,
+    q: QueryText = "",
+    page: Annotated[int, Param(ge=1, le=10_000)] = 1,
+) -> Response:
+    query, result = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
+    if redirect := _symbol_redirect(session, query):
+        return redirect
+    return templates.TemplateResponse(
+        request,
+        "search.html",
+        {
+            "q": q,
+            "query": query,
+            "result": result,
+            "sort": options.sort,
+            "year_from": options.year_from,
+            "year_to": options.year_to,
+            "agenda": options.agenda or "",
+            "page": page,
+            "pages": max(1, -(-min(_reachable(result), 10_000 * 20) // 20)),
+            "agenda_items": _agenda_items(session),
+            "newest_url": _sorted_url(request, "newest"),
+            "oldest_url": _sorted_url(request, "oldest"),
+        },
+    )
+
+
+@router.get("/search/help", response_class=HTMLResponse)
+def search_help(request: Request) -> Response:
+    limits = {"sample": SAMPLE, "rank_cap": RANK_CAP, "max_prefix_words": MAX_PREFIX_WORDS}
+    return templates.TemplateResponse(request, "search_help.html", limits)
+
+
+@router.get(
+    "/api/search",
+    response_model=SearchResponse,
+    responses={400: {"description": "The query holds nothing that can be searched"}},
+)
+def api_search(
+    session: SessionDep,
+    q: Annotated[str, Param(min_length=1, max_length=5000, description="What to search for")],
+    options: OptionsDep,
+    limit: Annotated[int, Param(ge=1, le=100)] = 20,
+    offset: Annotated[int, Param(ge=0, le=1_000_000)] = 0,
+) -> SearchResponse | JSONResponse:
+    """Paragraphs matching the query (query language: see /search/help)."""
+    query, result = run_search(session, q, options, limit=limit, offset=offset)
+    if query.empty:
+        detail = " ".join(query.notes) or "The query is empty: give words or a phrase to find."
+        return JSONResponse({"detail": detail, "query": q}, status_code=400)
+    counts = result.paragraph_counts
+    return SearchResponse(
+        query=query.display(),
+        total_paragraphs=result.total_paragraphs,
+        total_statements=result.total_statements,
+        capped=result.capped,
+        notes=query.notes,
+        results=[
+            SearchHit(
+                statement=StatementSummary.of(hit.statement, counts.get(hit.statement.pk or 0, 0)),
+                paragraph=hit.number,
+                url=f"/statements/{hit.statement.id}#p{hit.number}",
+                snippet=str(hit.snippet),
+                rank=hit.rank,
+            )
+            for hit in result.hits
+        ],
+        years={str(year): n for year, n in result.years.items()},
+        estimated_years=[str(year) for year in sorted(result.estimated_years)],
+        ranked_among=result.ranked_among,
+        ranked_since=result.ranked_since,
+    )

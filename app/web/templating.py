@@ -1,0 +1,148 @@
+"""The one Jinja environment: autoescaping, filters for statement text, shared globals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlencode
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.requests import Request
+
+from app.core.config import TEMPLATES_DIR
+from app.parse.citations import DOCUMENT, PRST, RESOLUTION, Citation, find_citations
+from app.parse.ids import symbol_to_id
+from app.parse.text import EMPHASIS_RE
+from app.store.agenda import agenda_slug
+from app.web.charts import year_chart
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+# Templates change with a deploy, never under a running server: no stat() of every template
+# file on every render.
+templates.env.auto_reload = False
+
+
+def render_text(text: str | None) -> Markup:
+    """Statement text as safe HTML: everything escaped, then *emphasis* shown as <em>."""
+    if not text:
+        return Markup("")
+    escaped = str(escape(text))
+    return Markup(EMPHASIS_RE.sub(r"<em>\1</em>", escaped))
+
+
+ITEM_LABEL_RE = re.compile(r"^\(([a-z]{1,2}|[ivx]{1,5})\)")
+
+
+def paragraph_parts(text: str | Markup) -> tuple[Markup, list[tuple[str, Markup]]]:
+    """A paragraph's lead text and its lettered items [(label, html)], each escaped (or kept
+    as already-safe marked-up text) with emphasis rendered."""
+    lines = text.split("\n")
+    html = [
+        link_citations(line) if isinstance(line, Markup) else text_with_citations(line)
+        for line in lines
+    ]
+    items: list[tuple[str, Markup]] = []
+    for raw, rendered in zip(lines[1:], html[1:], strict=True):
+        m = ITEM_LABEL_RE.match(str(raw))
+        items.append((m.group(1) if m else str(len(items) + 1), rendered))
+    return html[0], items
+
+
+def long_date(value: dt.date | None) -> str:
+    """7 December 2023, as UN documents write dates."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def first_words(text: str | None, words: int = 30) -> str:
+    parts = re.sub(r"\*", "", text or "").split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+templates.env.filters["text"] = render_text
+templates.env.filters["long_date"] = long_date
+templates.env.filters["first_words"] = first_words
+
+
+def page_url(request: Request, page: int) -> str:
+    """The current URL with only its page changed: filters, sort and query are kept."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    if page > 1:
+        params.append(("page", str(page)))
+    return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
+
+
+templates.env.filters["year_chart"] = year_chart
+templates.env.filters["paragraph_parts"] = paragraph_parts
+templates.env.globals["page_url"] = page_url
+# --- Citations and agenda items (issue 6) ---
+_TAG_RE = re.compile(r"(<[^>]*>)")
+# Letters that re.IGNORECASE matches to an ASCII letter although str.lower() does not.
+_IGNORECASE_ODDITIES = ("\u017f", "\u212a", "\u0131", "\u0130")
+
+
+def may_cite(text: str) -> bool:
+    """False only if `find_citations` cannot find anything in `text`.
+
+    Every citation it knows needs a symbol's slash, the word "resolution" or the word
+    "convention" (in any case). Most paragraphs have none of them, and skipping the finders'
+    dozen case-insensitive patterns for those is most of the cost of showing a statement.
+    """
+    if "/" in text:
+        return True
+    lower = text.lower()
+    return (
+        "resolution" in lower
+        or "convention" in lower
+        or any(odd in text for odd in _IGNORECASE_ODDITIES)
+    )
+
+
+def _citation_href(citation: Citation) -> str:
+    if citation.kind == RESOLUTION:
+        return f"/resolutions/{citation.key}"
+    if citation.kind == PRST:
+        return f"/statements/{symbol_to_id(citation.key)}"
+    if citation.kind == DOCUMENT:
+        return f"https://undocs.org/{citation.key}"
+    return f"/citations#{agenda_slug(citation.key)}"
+
+
+def link_citations(html: Markup | str) -> Markup:
+    """Safe HTML (such as `render_text` gives) with each cited document made a link.
+
+    Only text between tags is searched, so a citation split by emphasis stays unlinked.
+    """
+    out = []
+    for part in _TAG_RE.split(str(html)):
+        if part.startswith("<") or not may_cite(part):
+            out.append(part)
+            continue
+        last = 0
+        for found in find_citations(part):
+            if found.start < last:
+                continue  # inside a longer citation already linked
+            href = escape(_citation_href(found.citation))
+            out.append(part[last : found.start])
+            out.append(f'<a class="citation" href="{href}">{part[found.start : found.end]}</a>')
+            last = found.end
+        out.append(part[last:])
+    return Markup("".join(out))
+
+
+def text_with_citations(text: str | None) -> Markup:
+    """`render_text`, then `link_citations`: a paragraph as HTML with its citations linked."""
+    return link_citations(render_text(text))
+
+
+templates.env.filters["cited"] = text_with_citations
+templates.env.filters["agenda_slug"] = agenda_slug
+templates.env.filters["symbol_id"] = symbol_to_id
+
+
+def absolute_url(request: Request, path: str) -> str:
+    """`path` on the archive's public address (settings), never on the Host a client sent."""
+    return str(request.app.state.public_url) + path
+
+
+templates.env.globals["absolute_url"] = absolute_url
