@@ -105,6 +105,8 @@ def test_copy_link_puts_the_permalink_on_the_clipboard(server: str, browser) -> 
     page = context.new_page()
     page.goto(server + "/statements/S-PRST-2012-16")
     page.click("#p9 .copy-link")
+    # The clipboard answers asynchronously: wait for the button to say so, then check.
+    page.wait_for_selector("#p9 .copy-link:text-is('Copied')", timeout=5000)
     assert page.inner_text("#p9 .copy-link") == "Copied"
     assert page.evaluate("navigator.clipboard.readText()") == (
         server + "/statements/S-PRST-2012-16#p9"

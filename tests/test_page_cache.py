@@ -14,8 +14,9 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.pipeline import ingest
 from app.parse.citations import find_citations
+from app.store.sqlite.version import DataVersion
 from app.web.app import create_app
-from app.web.pagecache import CachedPage, DataVersion, PageCache
+from app.web.pagecache import CachedPage, PageCache
 from app.web.templating import may_cite
 from bench.generate_corpus import generate
 from tests.conftest import SEED_2012, SEEDS_DIR

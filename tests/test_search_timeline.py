@@ -15,13 +15,15 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.ingest.pipeline import ingest
-from app.search.cache import LRU, archive_version, database_version
+from app.search.cache import LRU
 from app.search.fts5 import engine as search
 from app.search.fts5.ranking import Scorer, length, varint
 from app.search.fts5.timeline import Span, Timeline, load_timeline
 from app.search.query import Term, parse_query
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
+from app.store.services import archive_version
+from app.store.sqlite.version import database_version
 from tests.conftest import SEED_2012, SEED_2023
 
 # (first id, last id, paragraphs, statement pk, date, year, agenda item)

@@ -2,13 +2,13 @@
 
 A run has two steps, each safe to interrupt:
 
-1. **Text** (`app.prepare`, then `app.writer`): every file is parsed on all cores (a bad file
-   is reported and skipped), then every change is written inside a single transaction:
+1. **Text** (`app.ingest.prepare`, then `app.ingest.writer`): every file is parsed on all
+   cores (a bad file is reported and skipped), then every change is written inside a single transaction:
    statements, paragraphs in date order (search reads recent paragraphs first without
    sorting), the search index, repairs of extraction damage, corrigenda. A run interrupted
    here leaves the archive exactly as it was; readers see the old archive until the commit
    (WAL).
-2. **Analysis** (`app.analysis`): citations and agreed language of the paragraphs not yet
+2. **Analysis** (`app.ingest.analysis`): citations and agreed language of the paragraphs not yet
    analysed, committed batch by batch. It derives data from committed text; a run interrupted
    here leaves some paragraphs pending, and the next run (or `archive analyse`) finishes them.
 """
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
@@ -41,7 +40,9 @@ from app.ingest.report import FileOutcome, IngestReport
 from app.ingest.writer import Writer
 from app.language import reuse
 from app.parse.repair import may_be_fragment, repair
+from app.search.services import search_index
 from app.store.models import Corrigendum
+from app.store.services import settle
 
 __all__ = ["FileOutcome", "IngestReport", "ingest"]
 
@@ -57,27 +58,16 @@ def repair_new_paragraphs(session: Session, *, since_id: int, suspects: Iterable
     (the `suspects`, noted by the parsing processes). Those are checked against the whole
     archive's vocabulary."""
     conn = session.connection()
-    vocab = Counter(
-        {
-            term: int(cnt)
-            for term, cnt in conn.exec_driver_sql("SELECT term, cnt FROM paragraph_vocab")
-        }
-    )
+    index = search_index(conn)
+    vocab = index.vocabulary(conn)
     rare = [term for term, cnt in vocab.items() if may_be_fragment(term, cnt)]
     repairs = 0
     repaired: list[int] = []
     seen: set[int] = set()
     batches: list[list[tuple[int, str]]] = [
-        [
-            (rowid, plain)
-            for rowid, plain in conn.exec_driver_sql(
-                "SELECT rowid, plain FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid >= ?",
-                (" OR ".join(f'"{term}"' for term in rare[start : start + 200]), since_id),
-            )
-        ]
-        for start in range(0, len(rare), 200)
+        list(index.holding_any(conn, rare, from_id=since_id)),
+        [(pid, plain) for pid, _, _, plain in reuse.paragraph_rows(conn, suspects)],
     ]
-    batches.append([(pid, plain) for pid, _, _, plain in reuse.paragraph_rows(conn, suspects)])
     for rows in batches:
         for rowid, plain in rows:
             if rowid in seen:
@@ -159,21 +149,6 @@ def _write(
                 handle.close()
 
 
-OPTIMISE_FROM = 0.1
-"""After a run that added at least this share of the archive's paragraphs, the search index is
-merged into one segment."""
-
-
-def _optimise_index(engine: Engine, *, added: int) -> None:
-    """Merge the search index's segments after a large run: each search then reads one list
-    per word instead of one per segment (about ten times cheaper per row on 150,000
-    paragraphs). FTS5 merges small runs' segments by itself as they accumulate."""
-    with engine.begin() as conn:
-        total = conn.exec_driver_sql("SELECT count(*) FROM paragraph").scalar() or 0
-        if added and added >= OPTIMISE_FROM * total:
-            conn.exec_driver_sql("INSERT INTO paragraph_fts(paragraph_fts) VALUES ('optimize')")
-
-
 def ingest(
     engine: Engine,
     paths: Iterable[Path],
@@ -185,12 +160,11 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport()
     _write(engine, list(find_statement_files(paths)), report, progress)
-    _optimise_index(engine, added=report.paragraphs)
+    with engine.begin() as conn:
+        search_index(conn).optimise(conn, added=report.paragraphs)
     report.write_seconds = time.perf_counter() - started
     report.analysed = analyse_pending(engine, progress=progress).paragraphs
-    # Fold the WAL back into the database file, so a copy of the file alone is complete.
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    settle(engine)
     report.seconds = time.perf_counter() - started
     report.analysis_seconds = report.seconds - report.write_seconds
     return report

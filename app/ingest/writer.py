@@ -20,7 +20,9 @@ from app.ingest.report import FileOutcome
 from app.parse.furniture import looks_official
 from app.parse.ids import derived_id, symbol_to_id
 from app.parse.text import fold
+from app.search.services import search_index
 from app.store.models import Alias, Paragraph, Source, Statement
+from app.store.services import bulk_loader
 
 
 def _words(plains: Iterable[str]) -> set[str]:
@@ -47,8 +49,8 @@ class Writer:
 
     What matching needs (sources by path, statements by symbol and meeting, ids in use) is
     loaded once; new statements, sources and paragraphs are written in batches with
-    executemany, and each batch of paragraphs is indexed with one INSERT ... SELECT into the
-    FTS5 table (one statement, so FTS5 builds its segments in memory instead of per row).
+    the engine's bulk loader, and each batch of paragraphs is indexed at once by the search
+    index (`app.search.interfaces.SearchIndex`).
     Rare cases (a changed file, a statement learning its symbol) go through the ORM.
     """
 
@@ -58,6 +60,8 @@ class Writer:
         self.session = session
         self.now = dt.datetime.now(dt.UTC)
         conn = session.connection()
+        self.loader = bulk_loader(conn)
+        self.index = search_index(conn)
         self.sources = {
             path: _SourceRow(sid, pk, digest, bool(preferred))
             for sid, pk, path, digest, preferred in conn.exec_driver_sql(
@@ -185,19 +189,16 @@ class Writer:
         """Write what is queued, and index the new paragraphs."""
         conn = self.session.connection()
         if self.pending_statements:
-            conn.execute(Statement.__table__.insert(), self.pending_statements)  # type: ignore[attr-defined]
+            self.loader.insert(conn, Statement.__table__, self.pending_statements)  # type: ignore[attr-defined]
             self.pending_statements = []
         if self.pending_sources:
-            conn.execute(Source.__table__.insert(), self.pending_sources)  # type: ignore[attr-defined]
+            self.loader.insert(conn, Source.__table__, self.pending_sources)  # type: ignore[attr-defined]
             self.pending_sources = []
         if self.pending_paragraphs:
             first = self.pending_paragraphs[0]["id"]
-            conn.execute(Paragraph.__table__.insert(), self.pending_paragraphs)  # type: ignore[attr-defined]
-            conn.exec_driver_sql(
-                "INSERT INTO paragraph_fts(rowid, plain) SELECT id, plain FROM paragraph "
-                "WHERE id >= ?",
-                (first,),
-            )
+            assert isinstance(first, int)
+            self.loader.insert(conn, Paragraph.__table__, self.pending_paragraphs)  # type: ignore[attr-defined]
+            self.index.add(conn, from_id=first)
             store_derived(conn, self.pending_derived)
             self.pending_paragraphs = []
             self.pending_derived = []

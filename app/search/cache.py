@@ -3,87 +3,21 @@
 The server opens the archive read-only and the archive changes only when an ingest commits, so
 what search learns about a query (its counts and history, the words a prefix stands for, where
 each statement's paragraphs lie) stays true until the next commit. `database_version` names
-that state cheaply from the file system, and every cache entry is keyed by it: after an ingest
-the next request finds nothing cached and computes afresh.
+that state (`app.store.versions`), and every cache entry is keyed by it: after an ingest the next
+request finds nothing cached and computes afresh.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from pathlib import Path
 from typing import Generic, TypeVar
-from weakref import WeakKeyDictionary
-
-from sqlalchemy.engine import Connection, Engine
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-Version = tuple[object, ...]
-
-
-def database_version(path: Path) -> Version | None:
-    """A value that changes whenever a transaction is committed to the archive at `path`,
-    or None when the file cannot be read (then nothing may be cached).
-
-    In WAL mode a commit updates the WAL-index header at the start of the `-shm` file (its
-    change counter, last frame and checksums; https://www.sqlite.org/walformat.html) and a
-    checkpoint rewrites the database file; a write that is not yet committed changes neither,
-    so a long ingest does not empty the caches before it commits. Without a WAL, any change
-    rewrites the database file itself."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    header: bytes | None = None
-    try:
-        with open(f"{path}-shm", "rb") as shm:
-            for _ in range(3):
-                shm.seek(0)
-                both = shm.read(96)
-                # SQLite writes the header twice; the copies differ only while a commit is
-                # being written, and then the next read sees the finished one.
-                if both[:48] == both[48:96]:
-                    header = both[:48]
-                    break
-            else:
-                return None
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size, header)
-
-
-_files: WeakKeyDictionary[Engine, Path | None] = WeakKeyDictionary()
-
-
-def database_file(conn: Connection) -> Path | None:
-    """The file of the connection's main database (None for an in-memory one)."""
-    engine = conn.engine
-    if engine not in _files:
-        rows = conn.exec_driver_sql("PRAGMA database_list").all()
-        name = next((r[2] for r in rows if r[1] == "main"), "")
-        _files[engine] = Path(name) if name else None
-    return _files[engine]
-
-
-VERSION_KEY = "archive_version"
-"""Where a read-only engine notes, as each transaction begins, the version it reads (app.db)."""
-
-
-def archive_version(conn: Connection) -> tuple[Path, Version] | None:
-    """The archive's file and the version the connection's transaction reads, the key of
-    anything cached about it; None when nothing may be cached."""
-    path = database_file(conn)
-    if path is None:
-        return None
-    # A read-only engine noted the version its transaction reads; a writing one did not.
-    version = conn.info[VERSION_KEY] if VERSION_KEY in conn.info else database_version(path)
-    return (path, version) if version else None
+Version = Hashable
 
 
 class LRU(Generic[K, V]):
@@ -125,27 +59,27 @@ class LRU(Generic[K, V]):
 
 
 class PerVersion(Generic[V]):
-    """One value per database file (the latest version's), built once per version even when
+    """One value per archive (the latest version's), built once per version even when
     several requests ask for it at the same time."""
 
     def __init__(self) -> None:
-        self._values: dict[Path, tuple[Version, V]] = {}
+        self._values: dict[Hashable, tuple[Version, V]] = {}
         self._lock = threading.Lock()
 
-    def get(self, path: Path, version: Version | None, build: Callable[[], V]) -> V:
+    def get(self, archive: Hashable, version: Version | None, build: Callable[[], V]) -> V:
         if version is None:
             return build()
         with self._lock:
-            known = self._values.get(path)
+            known = self._values.get(archive)
             if known is not None and known[0] == version:
                 return known[1]
             value = build()
-            self._values[path] = (version, value)
+            self._values[archive] = (version, value)
             return value
 
-    def has(self, path: Path, version: Version) -> bool:
+    def has(self, archive: Hashable, version: Version) -> bool:
         """Whether the value of this version is built."""
-        known = self._values.get(path)
+        known = self._values.get(archive)
         return known is not None and known[0] == version
 
     def clear(self) -> None:

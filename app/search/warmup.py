@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from app.search.fts5 import engine as search
+from app.search.services import search_service
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class Warmup:
         while not self._stop.is_set():
             try:
                 with Session(self._engine) as session:
-                    search.prepare(session)
+                    search_service(self._engine).prepare(session)
             except SQLAlchemyError as exc:  # no archive yet, or it is being replaced: later
                 log.debug("search warm-up skipped: %s", exc)
             self._stop.wait(self._interval)

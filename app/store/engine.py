@@ -1,96 +1,31 @@
-"""One place that opens the SQLite database and brings its schema up to date."""
+"""The one place that decides the storage engine from what `ARCHIVE_DB` names.
+
+Today's archive is an SQLite file (`app/store/sqlite/`). Everything engine-specific elsewhere is
+reached through `app.store.services`, `app.search.services` and `app.language.services`, which
+pick their implementation by `dialect_of` the engine made here.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import create_engine
 
-from app.core.config import MIGRATIONS_DIR, PROJECT_ROOT
-from app.search.cache import VERSION_KEY, database_version
+from app.store.sqlite import connect
 
-
-def _on_connect(readonly: bool):
-    def set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
-        cur = dbapi_conn.cursor()
-        if not readonly:
-            # WAL lets the server keep reading the old archive while an ingest writes the new one.
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
-        if readonly:
-            # Transactions are begun by `_begin_reading`, not by the driver (which never begins
-            # one for a SELECT).
-            dbapi_conn.isolation_level = None
-            # Each connection of each worker has its own page cache, and pages read through
-            # mmap count as the process's memory: the server keeps both small and lets the
-            # operating system's file cache hold the archive once for every worker.
-            cur.execute(f"PRAGMA cache_size=-{READER_CACHE_KB}")
-            cur.execute("PRAGMA mmap_size=0")
-        else:
-            cur.execute("PRAGMA cache_size=-32000")
-            cur.execute("PRAGMA mmap_size=268435456")
-        cur.close()
-
-    return set_pragmas
-
-
-def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
-    """Each transaction of a read-only engine reads one snapshot of the archive.
-
-    Without an explicit BEGIN the driver runs every SELECT on its own, each reading the newest
-    commit: one request could mix the archive before and after an ingest. The archive's version
-    is taken before the snapshot, so what a transaction reads is never older than the version
-    search caches it under (`app.search_cache.archive_version`). (A snapshot alone does not
-    keep FTS5 from reporting the index malformed while an ingest optimises it: see
-    `app.search._again_if_index_changed`.)"""
-
-    def begin(conn: Connection) -> None:
-        conn.info[VERSION_KEY] = database_version(db_path)
-        conn.exec_driver_sql("BEGIN")
-
-    return begin
-
-
-READER_CACHE_KB = 8000
-"""SQLite page cache of each read-only connection."""
-READER_CONNECTIONS = 4
-"""Connections a worker keeps open (as many again may open under load, then close): requests
-take one for a few milliseconds, and Python runs one thread at a time anyway."""
+Bind = Engine | Connection
 
 
 def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
     """An engine for the archive at `db_path`; read-only engines cannot write by construction."""
-    if readonly:
-        url = f"sqlite:///file:{db_path.resolve()}?mode=ro&uri=true"
-        pool = {"pool_size": READER_CONNECTIONS, "max_overflow": READER_CONNECTIONS}
-    else:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{db_path}"
-        pool = {}
-    engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
-    event.listen(engine, "connect", _on_connect(readonly))
-    if readonly:
-        event.listen(engine, "begin", _begin_reading(db_path.resolve()))
-    return engine
-
-
-def alembic_config(db_path: Path) -> Config:
-    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{db_path}")
-    return cfg
+    return connect.make_engine(db_path, readonly=readonly)
 
 
 def migrate(db_path: Path) -> None:
-    """Create the database if needed and upgrade its schema to the latest revision."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(db_path), "head")
+    """Create the archive if needed and upgrade its schema to the latest revision."""
+    connect.migrate(db_path)
+
+
+def dialect_of(bind: Bind) -> str:
+    """The engine's name as SQLAlchemy spells it ("sqlite", "postgresql")."""
+    return bind.dialect.name

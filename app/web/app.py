@@ -18,8 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.core.config import STATIC_DIR, Settings
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
+from app.store.services import watch_version
 from app.web.middleware import ArchiveMiddleware
-from app.web.pagecache import DataVersion, PageCache
+from app.web.pagecache import PageCache
 from app.web.routes import agenda, api, citations, data, health, pages, reuse, search
 from app.web.templating import templates
 
@@ -40,7 +41,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         app.state.engine = make_engine(path, readonly=True)
         app.state.db_path = path
         app.state.public_url = settings.public_url
-        version = DataVersion(path)
+        version = watch_version(app.state.engine, path)
         app.state.pages = PageCache(version, settings.page_cache_mb * 1024 * 1024)
         warmup = Warmup(app.state.engine)
         warmup.start()

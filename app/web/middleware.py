@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.store.interfaces import Version
 from app.web.pagecache import CachedPage, Key, PageCache
 
 log = logging.getLogger("archive.http")
@@ -124,7 +125,7 @@ class _Exchange:
         self._start: Message | None = None
         self._chunks: list[bytes] = []
         self._key: Key | None = None
-        self._version: int | None = None
+        self._version: Version | None = None
         self._cache: PageCache | None = None
         if self.get and CACHED_PAGES.fullmatch(self.path):
             app = scope.get("app")

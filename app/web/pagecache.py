@@ -7,55 +7,16 @@ committed since the last time it was asked, so pages can be kept until then and 
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
+from app.store.interfaces import ArchiveVersion, Version
+
 T = TypeVar("T")
-
-
-class DataVersion:
-    """A number that changes whenever another connection commits to the database at `path`.
-
-    It has one read-only connection of its own: `PRAGMA data_version` is only comparable with
-    itself on the same connection.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._conn: sqlite3.Connection | None = None
-        self._connections = 0
-        self._lock = threading.Lock()
-
-    def current(self) -> int | None:
-        """The database's version now; None when the database cannot be read."""
-        with self._lock:
-            try:
-                if self._conn is None:
-                    self._conn = sqlite3.connect(
-                        f"file:{self._path.resolve()}?mode=ro", uri=True, check_same_thread=False
-                    )
-                    self._connections += 1
-                version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-            except sqlite3.Error:
-                self._close()
-                return None
-            # A new connection counts from scratch: its numbers must not meet the old ones.
-            return (self._connections << 32) | version
-
-    def close(self) -> None:
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
 
 @dataclass(frozen=True)
@@ -99,13 +60,13 @@ class PageCache:
     """Responses by request key, all from one database version, least recently used dropped
     first once they take more than `max_bytes`. Safe to use from several threads."""
 
-    def __init__(self, version: DataVersion, max_bytes: int) -> None:
+    def __init__(self, version: ArchiveVersion, max_bytes: int) -> None:
         self.version = version
         self.max_bytes = max_bytes
         self._pages: OrderedDict[Key, CachedPage] = OrderedDict()
         self._values: dict[Hashable, object] = {}
         self._bytes = 0
-        self._of_version: int | None = None
+        self._of_version: Version | None = None
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -114,7 +75,7 @@ class PageCache:
     def enabled(self) -> bool:
         return self.max_bytes > 0
 
-    def get(self, key: Key, version: int) -> CachedPage | None:
+    def get(self, key: Key, version: Version) -> CachedPage | None:
         """The page stored under `key` for this database `version`, if any."""
         with self._lock:
             self._follow(version)
@@ -126,7 +87,7 @@ class PageCache:
             self.hits += 1
             return page
 
-    def put(self, key: Key, version: int, page: CachedPage) -> None:
+    def put(self, key: Key, version: Version, page: CachedPage) -> None:
         """Keep `page`, built from data read after `version` was taken.
 
         Reading the version before the data is what keeps stale pages out: a page built from
@@ -148,7 +109,7 @@ class PageCache:
                 _, dropped = self._pages.popitem(last=False)
                 self._bytes -= dropped.size
 
-    def remember(self, name: Hashable, version: int, compute: Callable[[], T]) -> T:
+    def remember(self, name: Hashable, version: Version, compute: Callable[[], T]) -> T:
         """`compute()`, worked out once per database `version`: for figures drawn from the
         whole archive (counts per year, agenda items) that many pages show. Small values only:
         they are not counted against `max_bytes`."""
@@ -165,7 +126,7 @@ class PageCache:
                 self._values[name] = value
         return value
 
-    def _follow(self, version: int) -> None:
+    def _follow(self, version: Version) -> None:
         """Forget everything when the database has moved on from the version it was read at."""
         if version != self._of_version:
             self._pages.clear()

@@ -30,22 +30,25 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial, wraps
 from itertools import islice
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from app.search.cache import LRU, PerVersion, archive_version
+from app.search.cache import LRU, PerVersion
 from app.search.fts5.estimate import Summary, Tally, combine, tally
 from app.search.fts5.ranking import Scorer, idf, length, varint
 from app.search.fts5.timeline import Piece, Span, Timeline, load_timeline
+from app.search.interfaces import SearchLimits
 from app.search.query import Query
+from app.search.results import CLOSE, OPEN, Filters, Hit, SearchResult, Sort, Use, marked
 from app.store.models import Statement
+from app.store.services import archive_version
 
 log = logging.getLogger(__name__)
 
@@ -69,66 +72,6 @@ SCAN_CHUNK = 500
 SNIPPET_FROM_WORDS = 80
 """Paragraphs longer than this are shown as an excerpt around the match."""
 SNIPPET_TOKENS = 48
-OPEN, CLOSE = "\x02", "\x03"
-
-Sort = Literal["relevance", "newest", "oldest"]
-
-
-@dataclass(frozen=True)
-class Filters:
-    year_from: int | None = None
-    year_to: int | None = None
-    agenda_item: str | None = None
-
-
-@dataclass
-class Hit:
-    statement: Statement
-    number: int
-    snippet: Markup
-    rank: float
-
-
-@dataclass
-class Use:
-    statement: Statement
-    number: int
-
-
-@dataclass
-class SearchResult:
-    query: Query
-    total_paragraphs: int = 0
-    total_statements: int = 0
-    capped: bool = False
-    """The totals are estimates (some years had more matches than were read)."""
-    hits: list[Hit] = field(default_factory=list)
-    years: dict[int, int] = field(default_factory=dict)
-    estimated_years: frozenset[int] = frozenset()
-    first_use: Use | None = None
-    latest_use: Use | None = None
-    paragraph_counts: dict[int, int] = field(default_factory=dict)
-    ranked_among: int | None = None
-    """Set when relevance ranked only the newest matches: how many it ranked."""
-    ranked_since: dt.date | None = None
-    """The date of the oldest match ranked, when `ranked_among` is set."""
-
-    def grouped(self) -> list[tuple[Statement, list[Hit]]]:
-        """Hits grouped under their statement, statements in order of their best hit and
-        hits within a statement in paragraph order, as a reader meets them."""
-        groups: dict[int, tuple[Statement, list[Hit]]] = {}
-        for hit in self.hits:
-            pk = hit.statement.pk or 0
-            groups.setdefault(pk, (hit.statement, []))[1].append(hit)
-        return [(s, sorted(hits, key=lambda h: h.number)) for s, hits in groups.values()]
-
-
-def marked(fts_text: str) -> Markup:
-    """Text from highlight()/snippet(): escaped, then the match markers turned into <mark>."""
-    escaped = str(escape(fts_text))
-    return Markup(escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
-
-
 # --- SQL --------------------------------------------------------------------------------------
 
 # For each id range (a year of one run), its first :n matches as "id,id,...".
@@ -673,3 +616,46 @@ def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> d
         "pk": statement_pk,
     }
     return {number: marked(value) for number, value in ctx.rows(STATEMENT_MARKS_SQL, params)}
+
+
+def check_readable(session: Session) -> None:
+    """Raise the database's error when the search index cannot be read."""
+    session.connection().exec_driver_sql("SELECT rowid FROM paragraph_fts LIMIT 1").all()
+
+
+class Fts5Search:
+    """The search service over SQLite's FTS5 index (`app.search.interfaces.SearchService`)."""
+
+    @property
+    def limits(self) -> SearchLimits:
+        # Read at each call: tests and benchmarks change the module's figures.
+        return SearchLimits(sample=SAMPLE, rank_cap=RANK_CAP, max_prefix_words=MAX_PREFIX_WORDS)
+
+    def search(
+        self,
+        session: Session,
+        query: Query,
+        *,
+        filters: Filters = Filters(),
+        sort: Sort = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResult:
+        return search(session, query, filters=filters, sort=sort, limit=limit, offset=offset)
+
+    def marked_paragraphs(
+        self, session: Session, query: Query, *, statement_pk: int
+    ) -> dict[int, Markup]:
+        return marked_paragraphs(session, query, statement_pk=statement_pk)
+
+    def prepare(self, session: Session) -> bool:
+        return prepare(session)
+
+    def prepared(self, session: Session) -> bool:
+        return prepared(session)
+
+    def clear_caches(self, *, timelines: bool = True) -> None:
+        clear_caches(timelines=timelines)
+
+    def check_readable(self, session: Session) -> None:
+        check_readable(session)

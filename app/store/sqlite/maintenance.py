@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.search.cache import database_version
+from app.store.sqlite.version import database_version
 
 
 @dataclass

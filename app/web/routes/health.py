@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.search.services import search_service
+from app.store import queries
 from app.web.deps import SessionDep
 
 router = APIRouter()
@@ -19,8 +20,8 @@ NO_STORE = {"Cache-Control": "no-store"}
 def healthz(session: SessionDep) -> JSONResponse:
     """200 with counts when the database answers, 503 with the reason when it does not."""
     try:
-        statements = session.execute(text("SELECT count(*) FROM statement")).scalar_one()
-        session.execute(text("SELECT rowid FROM paragraph_fts LIMIT 1")).all()
+        statements = queries.count_statements(session)
+        search_service(session.connection()).check_readable(session)
     except SQLAlchemyError as exc:
         return JSONResponse(
             {"status": "error", "detail": str(getattr(exc, "orig", None) or exc)},

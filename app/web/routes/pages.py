@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from sqlmodel import Session
 
 from app.language import precedents
-from app.search.fts5.engine import marked_paragraphs
 from app.search.query import parse_query
+from app.search.services import search_service
 from app.store import queries
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
@@ -114,7 +114,13 @@ def statement_page(
         return found
     statement = found
     assert statement.pk is not None
-    marked = marked_paragraphs(session, parse_query(q), statement_pk=statement.pk) if q else {}
+    marked = (
+        search_service(session.connection()).marked_paragraphs(
+            session, parse_query(q), statement_pk=statement.pk
+        )
+        if q
+        else {}
+    )
     previous, following = queries.neighbours(session, statement=statement)
     return templates.TemplateResponse(
         request,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -10,18 +10,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from app.search.cache import LRU, archive_version
-from app.search.fts5.engine import (
-    MAX_PREFIX_WORDS,
-    RANK_CAP,
-    SAMPLE,
-    Filters,
-    SearchResult,
-    Sort,
-    search,
-)
+from app.search.cache import LRU
 from app.search.query import Query, parse_query
+from app.search.results import Filters, SearchResult, Sort
+from app.search.services import search_service
 from app.store import queries
+from app.store.services import archive_version
 from app.web.deps import SessionDep
 from app.web.schemas import SearchHit, SearchResponse, StatementSummary
 from app.web.templating import templates
@@ -57,7 +51,7 @@ def run_search(
 ) -> tuple[Query, SearchResult]:
     """Parse and run a search (shared by the page and the API)."""
     query = parse_query(q)
-    result = search(
+    result = search_service(session.connection()).search(
         session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
     )
     return query, result
@@ -130,8 +124,8 @@ def search_page(
 
 @router.get("/search/help", response_class=HTMLResponse)
 def search_help(request: Request) -> Response:
-    limits = {"sample": SAMPLE, "rank_cap": RANK_CAP, "max_prefix_words": MAX_PREFIX_WORDS}
-    return templates.TemplateResponse(request, "search_help.html", limits)
+    limits = search_service(request.app.state.engine).limits
+    return templates.TemplateResponse(request, "search_help.html", asdict(limits))
 
 
 @router.get(

@@ -1,0 +1,100 @@
+"""What the archive asks of a full-text search engine: the seam a second engine plugs into.
+
+Two sides, each a small interface with one implementation per storage engine (SQLite's FTS5
+under `app/search/fts5/`), chosen by `app.search.services` from the engine the archive is
+opened with (modelled on warehouse's `search/interfaces.py` and `services.py`):
+
+- `SearchService`, the read side pages and the API call: a query in the archive's query
+  language (`app.search.query`) → `app.search.results.SearchResult`.
+- `SearchIndex`, the write side the ingest calls: keep the index in step with the paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from markupsafe import Markup
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from app.search.query import Query
+from app.search.results import Filters, SearchResult, Sort
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """The bounds an engine works within, which pages explain to readers."""
+
+    sample: int
+    """Matches read per year before a year's count is estimated."""
+    rank_cap: int
+    """Relevance ranks at most this many matches, the newest."""
+    max_prefix_words: int
+    """A prefix standing for more words than this is searched as a prefix."""
+
+
+class SearchService(Protocol):
+    """Searching the archive's paragraphs."""
+
+    @property
+    def limits(self) -> SearchLimits: ...
+
+    def search(
+        self,
+        session: Session,
+        query: Query,
+        *,
+        filters: Filters = Filters(),
+        sort: Sort = "relevance",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResult:
+        """One page of the paragraphs matching `query`, with totals and the per-year history."""
+        ...
+
+    def marked_paragraphs(
+        self, session: Session, query: Query, *, statement_pk: int
+    ) -> dict[int, Markup]:
+        """A statement's paragraphs matching `query`, matched words marked, by number."""
+        ...
+
+    def prepare(self, session: Session) -> bool:
+        """Build what searches of the archive's current version need; False when it cannot."""
+        ...
+
+    def prepared(self, session: Session) -> bool:
+        """Whether `prepare` has been done for the current version."""
+        ...
+
+    def clear_caches(self, *, timelines: bool = True) -> None:
+        """Forget what is kept between requests."""
+        ...
+
+    def check_readable(self, session: Session) -> None:
+        """Raise the engine's error when the index cannot be read."""
+        ...
+
+
+class SearchIndex(Protocol):
+    """Keeping the index in step with the paragraph table, inside the ingest's transaction."""
+
+    def add(self, conn: Connection, *, from_id: int) -> None:
+        """Index the paragraphs whose id is `from_id` or more (just written)."""
+        ...
+
+    def vocabulary(self, conn: Connection) -> Counter[str]:
+        """Every indexed word with the number of paragraphs holding it."""
+        ...
+
+    def holding_any(
+        self, conn: Connection, words: Iterable[str], *, from_id: int
+    ) -> Iterator[tuple[int, str]]:
+        """(id, searched text) of the paragraphs from `from_id` on holding any of `words`."""
+        ...
+
+    def optimise(self, conn: Connection, *, added: int) -> None:
+        """Reorganise the index after a run that added `added` paragraphs, if worth it."""
+        ...
