@@ -225,8 +225,8 @@ def segments(engine: Engine) -> int:
 def test_a_large_run_leaves_the_search_index_in_one_segment(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, share: float, merged: bool
 ) -> None:
-    from app.search.fts5 import index as ingest_module
     from app.ingest import writer
+    from app.search.fts5 import index as ingest_module
 
     monkeypatch.setattr(writer.Writer, "BATCH_PARAGRAPHS", 4)  # a segment per few paragraphs
     monkeypatch.setattr(ingest_module, "OPTIMISE_FROM", share)
