@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.progress import Progress
 from app.language import reuse
+from app.language.services import fingerprint_index
 from app.language.shingles import SCHEME, Features
 from app.parse.citations import Citation, extract_citations
 
@@ -77,7 +78,7 @@ def store_derived(conn: Connection, rows: Iterable[tuple[int, Derived]]) -> int:
             "INSERT INTO citation (paragraph_id, kind, key, label, year) VALUES (?, ?, ?, ?, ?)",
             citations,
         )
-    reuse.store_features(conn, ((pid, derived.features) for pid, derived in rows))
+    fingerprint_index(conn).store_features(conn, ((pid, derived.features) for pid, derived in rows))
     return len(citations)
 
 
@@ -87,14 +88,14 @@ def forget_derived(conn: Connection, ids: list[int]) -> None:
     if ids:
         marks = ",".join(str(int(i)) for i in ids)
         conn.exec_driver_sql(f"DELETE FROM citation WHERE paragraph_id IN ({marks})")
-        reuse.forget_features(conn, ids)
+        fingerprint_index(conn).forget_features(conn, ids)
 
 
 def analyse(conn: Connection, paragraph_ids: list[int]) -> AnalysisReport:
     """Reuse pairs of the given paragraphs (deriving first what was not derived at ingest),
     marked analysed, in the caller's transaction."""
-    missing = reuse.without_features(conn, paragraph_ids)
-    rows = reuse.paragraph_rows(conn, missing)
+    missing = fingerprint_index(conn).without_features(conn, paragraph_ids)
+    rows = fingerprint_index(conn).paragraph_rows(conn, missing)
     store_derived(conn, ((pid, derive(body, plain)) for pid, _, body, plain in rows))
     pairs = reuse.update(conn, paragraph_ids=paragraph_ids)
     conn.exec_driver_sql(

@@ -3,13 +3,13 @@
 A run has two steps, each safe to interrupt:
 
 1. **Text** (`app.ingest.prepare`, then `app.ingest.writer`): every file is parsed on all
-   cores (a bad file is reported and skipped), then every change is written inside a single transaction:
-   statements, paragraphs in date order (search reads recent paragraphs first without
-   sorting), the search index, repairs of extraction damage, corrigenda. A run interrupted
-   here leaves the archive exactly as it was; readers see the old archive until the commit
-   (WAL).
-2. **Analysis** (`app.ingest.analysis`): citations and agreed language of the paragraphs not yet
-   analysed, committed batch by batch. It derives data from committed text; a run interrupted
+   cores (a bad file is reported and skipped), then every change is written inside a single
+   transaction: statements, paragraphs in date order (search reads recent paragraphs first
+   without sorting), the search index, repairs of extraction damage, corrigenda. A run
+   interrupted here leaves the archive exactly as it was; readers see the old archive until
+   the commit (WAL).
+2. **Analysis** (`app.ingest.analysis`): citations and agreed language of the paragraphs not
+   yet analysed, committed batch by batch. It derives data from committed text; a run interrupted
    here leaves some paragraphs pending, and the next run (or `archive analyse`) finishes them.
 """
 
@@ -38,7 +38,7 @@ from app.ingest.prepare import (
 from app.ingest.progress import Progress
 from app.ingest.report import FileOutcome, IngestReport
 from app.ingest.writer import Writer
-from app.language import reuse
+from app.language.services import fingerprint_index
 from app.parse.repair import may_be_fragment, repair
 from app.search.services import search_index
 from app.store.models import Corrigendum
@@ -66,7 +66,10 @@ def repair_new_paragraphs(session: Session, *, since_id: int, suspects: Iterable
     seen: set[int] = set()
     batches: list[list[tuple[int, str]]] = [
         list(index.holding_any(conn, rare, from_id=since_id)),
-        [(pid, plain) for pid, _, _, plain in reuse.paragraph_rows(conn, suspects)],
+        [
+            (pid, plain)
+            for pid, _, _, plain in fingerprint_index(conn).paragraph_rows(conn, suspects)
+        ],
     ]
     for rows in batches:
         for rowid, plain in rows:

@@ -1,0 +1,66 @@
+"""What agreed language asks of the storage engine: the fingerprint index's queries.
+
+The algorithm (`app.language.reuse`: candidates from shared fingerprints, confirmed by the
+exact measure of `app.language.shingles`) is the same on every engine; where its rows live and
+how a batch's candidates are found in one pass is the engine's, behind `FingerprintIndex`
+(SQLite's is `app.language.sqlite`), chosen by `app.language.services`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from sqlalchemy import Connection
+
+from app.language.shingles import Features
+
+Row = tuple[int, int, int, int, float, float, float]
+"""A pair as stored: paragraph_id, other_id, shared words on each side, coverages, similarity."""
+
+
+class FingerprintIndex(Protocol):
+    def paragraph_rows(
+        self, conn: Connection, ids: Iterable[int]
+    ) -> Iterator[tuple[int, int, str, str]]:
+        """(id, statement_pk, text, plain) of the given paragraphs."""
+        ...
+
+    def store_features(self, conn: Connection, rows: Iterable[tuple[int, Features]]) -> None:
+        """Keep paragraphs' n-grams for good and their fingerprints until indexed."""
+        ...
+
+    def forget_features(self, conn: Connection, ids: Iterable[int]) -> None:
+        """Drop the stored features of these paragraphs."""
+        ...
+
+    def without_features(self, conn: Connection, ids: Iterable[int]) -> list[int]:
+        """Those of the given paragraphs whose features are not stored."""
+        ...
+
+    def shingled_rows(
+        self, conn: Connection, ids: Iterable[int]
+    ) -> Iterator[tuple[int, int, int, bytes]]:
+        """(paragraph id, statement pk, word count, n-gram blob) of the given paragraphs."""
+        ...
+
+    def begin(self, conn: Connection) -> None:
+        """Prepare a run of `index_batch` calls in the caller's transaction."""
+        ...
+
+    def finish(self, conn: Connection) -> None:
+        """End the run begun by `begin`."""
+        ...
+
+    def index_batch(
+        self, conn: Connection, chunk: list[int], *, max_df: int, max_candidates: int
+    ) -> list[tuple[int, int]]:
+        """Index the pending fingerprints of the paragraphs in `chunk` (each listed for at most
+        `max_df` paragraphs, the earliest) and return their candidate pairs (earlier id first):
+        for each new paragraph, the `max_candidates` earlier paragraphs sharing most listed
+        fingerprints, the oldest first among equals."""
+        ...
+
+    def store_pairs(self, conn: Connection, rows: list[Row]) -> None:
+        """Store confirmed pairs of agreed language."""
+        ...
