@@ -112,13 +112,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers or settings.workers,
         log_level="info",
-        access_log=False,  # app.middleware logs each request with its duration
+        access_log=False,  # app.web.middleware logs each request with its duration
     )
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.store.sqlite.maintenance import check
+    from app.store.maintenance import check
 
     db = Path(args.path) if args.path else _db_path(args)
     try:
@@ -146,7 +146,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.store.sqlite.maintenance import backup, check
+    from app.store.maintenance import backup, check
 
     db = _db_path(args)
     target = Path(args.target)

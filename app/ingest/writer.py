@@ -89,7 +89,7 @@ class Writer:
         self.pending_paragraphs: list[dict[str, object]] = []
         self.pending_derived: list[tuple[int, Derived]] = []
         self.suspects: list[int] = []
-        """Ids of new paragraphs holding a bare letter (see app.repair.has_bare_letter)."""
+        """Ids of new paragraphs holding a bare letter (see app.parse.repair.has_bare_letter)."""
 
     def id_of_inverse(self) -> Iterator[tuple[str, int]]:
         for pk, sid in self.id_of.items():

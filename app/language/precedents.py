@@ -9,19 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from app.store.models import Paragraph, Statement
-
-
-@dataclass(frozen=True)
-class Located:
-    """A paragraph with its statement."""
-
-    statement: Statement
-    paragraph: Paragraph
-
-    @property
-    def sort_key(self) -> tuple[object, ...]:
-        """Oldest first: by the statement's date, then its id, then paragraph number."""
-        return (self.statement.date, self.statement.id, self.paragraph.number)
+from app.store.queries import Located
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Runs of words shared by two paragraphs: the hashes that find them and the exact measure.
 
-Pure functions over text; nothing here knows SQL (`app.reuse` keeps the index).
+Pure functions over text; nothing here knows SQL (`app.language.reuse` keeps the index).
 
 - **Fingerprints**: every paragraph's folded words are cut into overlapping `SHINGLE`-word
   shingles, each hashed to 64 bits, and *winnowed* (Schleimer, Wilkerson & Aiken, "Winnowing:

@@ -9,9 +9,9 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.language.precedents import Located
 from app.parse.citations import RESOLUTION
 from app.store.models import Citation, Paragraph, Statement
+from app.store.queries import Located
 
 
 @dataclass

@@ -122,7 +122,7 @@ class ReuseFingerprint(SQLModel, table=True):
 
 
 class ReuseHash(SQLModel, table=True):
-    """How many paragraphs hold a fingerprint (past app.reuse.MAX_DF it is formula)."""
+    """How many paragraphs hold a fingerprint (past app.language.reuse.MAX_DF it is formula)."""
 
     __tablename__ = "reuse_hash"
 
@@ -131,7 +131,8 @@ class ReuseHash(SQLModel, table=True):
 
 
 class ParagraphGrams(SQLModel, table=True):
-    """A paragraph's n-gram hashes (app.shingles.Features.grams): its side of a comparison."""
+    """A paragraph's n-gram hashes (`app.language.shingles.Features.grams`): its side of a
+    comparison."""
 
     __tablename__ = "paragraph_grams"
 

@@ -17,6 +17,19 @@ from app.store.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Stat
 DateOrder = Literal["newest", "oldest"]
 
 
+@dataclass(frozen=True)
+class Located:
+    """A paragraph with its statement."""
+
+    statement: Statement
+    paragraph: Paragraph
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Oldest first: by the statement's date, then its id, then paragraph number."""
+        return (self.statement.date, self.statement.id, self.paragraph.number)
+
+
 @dataclass(frozen=True, slots=True)
 class StatementLink:
     """Enough of a statement to link to it."""

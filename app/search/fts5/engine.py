@@ -1,6 +1,6 @@
-"""Full-text search over paragraphs: all FTS5 SQL lives here.
+"""Full-text search over paragraphs with SQLite's FTS5: the read side of `app.search.fts5`.
 
-A query is parsed by `app.query` into a safe FTS5 expression; every value is bound;
+A query is parsed by `app.search.query` into a safe FTS5 expression; every value is bound;
 `highlight`/`snippet` mark matches with control characters that become <mark> only after the
 text has been escaped.
 
@@ -8,16 +8,17 @@ Built for an archive of millions of paragraphs, where FTS5 finds the matches of 
 in id order quickly but cannot count, rank or group all of them within a request:
 
 - Matches are read in id order, which follows dates inside each run of the timeline
-  (`app.timeline`): a date-sorted page reads only the rows it shows, a year filter is an id
-  range, and the statement of a match is looked up in memory.
+  (`app.search.fts5.timeline`): a date-sorted page reads only the rows it shows, a year
+  filter is an id range, and the statement of a match is looked up in memory.
 - Counts and the per-year history come from one statement that reads, for each year, at most
   `SAMPLE` matches; a year with fewer is counted exactly, a busier one estimated from its
-  sample (`app.estimate`), and the result says which. First and latest use are always exact.
-  The summary is kept per version of the archive (`app.search_cache`).
+  sample (`app.search.fts5.estimate`), and the result says which. First and latest use are
+  always exact. The summary is kept per version of the archive (`app.search.cache`).
 - Relevance ranks the newest `RANK_CAP` matches by BM25; when there are more, the result says
   so. FTS5's bm25() scores when the query's terms are rare enough; for common ones it would
   first count every match of every term, longer than a whole search may take, so they are
-  scored from `highlight()` with the same formula and their estimated counts (`app.ranking`).
+  scored from `highlight()` with the same formula and their estimated counts
+  (`app.search.fts5.ranking`).
 - A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
   merges their lists lazily instead of building the whole prefix list for every lookup.
 """
@@ -87,7 +88,7 @@ SCAN_SQL = {
     " LIMIT :n OFFSET :skip"
     for descending in (False, True)
 }
-# The newest matches, marked, with their docsize record, for app.ranking to score.
+# The newest matches, marked, with their docsize record, for app.search.fts5.ranking to score.
 RANK_SQL = (
     "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
     " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
@@ -182,7 +183,7 @@ class _Context:
     def rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
         try:
             return self._driver.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:  # reported as any database error is (app.main)
+        except sqlite3.Error as exc:  # reported as any database error is (app.web.app)
             raise OperationalError(sql, params, exc) from exc
 
     @property

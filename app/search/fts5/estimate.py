@@ -1,10 +1,10 @@
 """Counts and a per-year history from samples of a query's matches.
 
 Search reads, for each year of each run of the timeline, the first few matches in id order
-(`app.search`). A year whose matches were all read is counted exactly. For a busier year the
-sample stops at some paragraph: everything before it was read, so the density of matches
-among the paragraphs read and the share of the statements read whole that use the query
-estimate the rest of the year. This module turns samples into those counts; it runs no SQL.
+(`app.search.fts5.engine`). A year whose matches were all read is counted exactly. For a
+busier year the sample stops at some paragraph: everything before it was read, so the density
+of matches among the paragraphs read and the share of the statements read whole that use the
+query estimate the rest of the year. This module turns samples into those counts; it runs no SQL.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ def database_file(conn: Connection) -> Path | None:
 
 
 VERSION_KEY = "archive_version"
-"""Where a read-only engine notes, as each transaction begins, the version it reads (app.db)."""
+"""Where a read-only engine notes, as each transaction begins, the version it reads
+(`app.store.sqlite.connect`)."""
 
 
 def archive_version(conn: Connection) -> tuple[Path, Version] | None:

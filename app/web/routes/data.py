@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
 from app.store import queries
-from app.store.sqlite.maintenance import snapshot
+from app.store.maintenance import snapshot
 from app.web.deps import SessionDep
 from app.web.templating import templates
 

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from app.language import precedents
 from app.language.diff import word_diff
-from app.language.precedents import Located
 from app.language.shingles import overlap, words
+from app.store.queries import Located
 from app.web.deps import SessionDep
 from app.web.templating import templates
 

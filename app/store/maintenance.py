@@ -1,0 +1,9 @@
+"""Operator tasks on the archive: consistency checks, online backups and the snapshots the
+download serves. On SQLite these are operations on the archive's file
+(`app.store.sqlite.maintenance`); callers name the archive as `ARCHIVE_DB` does."""
+
+from __future__ import annotations
+
+from app.store.sqlite.maintenance import CheckReport, backup, check, snapshot
+
+__all__ = ["CheckReport", "backup", "check", "snapshot"]
