@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core.config import SEEDS_DIR, Settings
+from app.core.config import SEEDS_DIR, Settings, SettingsError
 from app.ingest.progress import print_progress
 
 log = logging.getLogger("archive")
@@ -103,13 +103,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     db = _db_path(args)
     migrate(db)
-    # Workers are separate processes: they learn the database from the environment.
+    host = args.host or settings.host
+    port = args.port or settings.port
+    # Workers are separate processes: they learn the database, and the address they serve
+    # (which absolute links name unless ARCHIVE_BASE_URL is set), from the environment.
     os.environ["ARCHIVE_DB"] = str(db.resolve())
+    os.environ["ARCHIVE_HOST"] = host
+    os.environ["ARCHIVE_PORT"] = str(port)
     uvicorn.run(
         "app.web.app:create_app",
         factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
+        host=host,
+        port=port,
         workers=args.workers or settings.workers,
         log_level="info",
         access_log=False,  # app.web.middleware logs each request with its duration
@@ -290,7 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
+        Settings.from_env()  # a bad ARCHIVE_* variable is named before any work begins
         return int(args.func(args))
+    except SettingsError as exc:
+        log.error("archive: a setting cannot be used: %s", exc)
+        return 2
     except KeyboardInterrupt:
         log.error("interrupted; the archive is unchanged")
         return 130

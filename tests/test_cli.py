@@ -56,3 +56,28 @@ def test_database_option_may_follow_the_command(
 def test_missing_path_is_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     assert main(["--db", str(tmp_path / "c.db"), "ingest", str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ARCHIVE_PORT", "abc"),
+        ("ARCHIVE_PORT", "70000"),
+        ("ARCHIVE_WORKERS", "0"),
+        ("ARCHIVE_WORKERS", "two"),
+        ("ARCHIVE_PAGE_CACHE_MB", "-5"),
+        ("ARCHIVE_BASE_URL", "archive.example.org"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_with_exit_code_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    variable: str,
+    value: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["--db", str(tmp_path / "s.db"), "migrate"]) == 2
+    assert f"{variable}={value!r}" in caplog.text
+    assert "Traceback" not in caplog.text
+    assert not (tmp_path / "s.db").exists()
