@@ -632,31 +632,10 @@ class Fts5Search:
         # Read at each call: tests and benchmarks change the module's figures.
         return SearchLimits(sample=SAMPLE, rank_cap=RANK_CAP, max_prefix_words=MAX_PREFIX_WORDS)
 
-    def search(
-        self,
-        session: Session,
-        query: Query,
-        *,
-        filters: Filters = Filters(),
-        sort: Sort = "relevance",
-        limit: int = 20,
-        offset: int = 0,
-    ) -> SearchResult:
-        return search(session, query, filters=filters, sort=sort, limit=limit, offset=offset)
-
-    def marked_paragraphs(
-        self, session: Session, query: Query, *, statement_pk: int
-    ) -> dict[int, Markup]:
-        return marked_paragraphs(session, query, statement_pk=statement_pk)
-
-    def prepare(self, session: Session) -> bool:
-        return prepare(session)
-
-    def prepared(self, session: Session) -> bool:
-        return prepared(session)
-
-    def clear_caches(self, *, timelines: bool = True) -> None:
-        clear_caches(timelines=timelines)
-
-    def check_readable(self, session: Session) -> None:
-        check_readable(session)
+    # The module's functions are the service: a class only gathers them under the interface.
+    search = staticmethod(search)
+    marked_paragraphs = staticmethod(marked_paragraphs)
+    prepare = staticmethod(prepare)
+    prepared = staticmethod(prepared)
+    clear_caches = staticmethod(clear_caches)
+    check_readable = staticmethod(check_readable)
