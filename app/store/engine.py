@@ -21,6 +21,11 @@ def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
     return connect.make_engine(db_path, readonly=readonly)
 
 
+def reader_connections() -> int:
+    """How many connections a read-only engine hands out at once; one more would wait."""
+    return connect.READER_CONNECTIONS
+
+
 def migrate(db_path: Path) -> None:
     """Create the archive if needed and upgrade its schema to the latest revision."""
     connect.migrate(db_path)

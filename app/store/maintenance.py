@@ -4,6 +4,13 @@ download serves. On SQLite these are operations on the archive's file
 
 from __future__ import annotations
 
-from app.store.sqlite.maintenance import CheckReport, backup, check, snapshot
+from app.store.sqlite.maintenance import (
+    CheckReport,
+    backup,
+    check,
+    public_path,
+    snapshot,
+    versioned_file,
+)
 
-__all__ = ["CheckReport", "backup", "check", "snapshot"]
+__all__ = ["CheckReport", "backup", "check", "public_path", "snapshot", "versioned_file"]

@@ -19,6 +19,7 @@ from app.core.config import STATIC_DIR, Settings
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
 from app.store.services import watch_version
+from app.web.deps import open_readers
 from app.web.middleware import ArchiveMiddleware
 from app.web.pagecache import PageCache
 from app.web.routes import agenda, api, citations, data, health, pages, reuse, search
@@ -38,7 +39,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(path, readonly=True)
+        open_readers(app, make_engine(path, readonly=True))
         app.state.db_path = path
         app.state.public_url = settings.public_url
         version = watch_version(app.state.engine, path)

@@ -62,3 +62,8 @@ class SearchResponse(BaseModel):
     ranked_since: dt.date | None = Field(
         default=None, description="Date of the oldest match ranked, when ranked_among is set"
     )
+
+
+class SearchRefusal(BaseModel):
+    detail: str = Field(description="Why the search was not answered, and how to narrow it")
+    query: str = Field(description="The query as sent")

@@ -63,16 +63,19 @@ def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
 
 READER_CACHE_KB = 8000
 """SQLite page cache of each read-only connection."""
-READER_CONNECTIONS = 4
-"""Connections a worker keeps open (as many again may open under load, then close): requests
-take one for a few milliseconds, and Python runs one thread at a time anyway."""
+READER_CONNECTIONS = 8
+"""Connections a read-only engine hands out at once: half kept open, the other half opened under
+load and closed after. Requests take one for a few milliseconds, and Python runs one thread at a
+time anyway; the web app lets at most this many requests (less a reserve for its background
+reader) hold one, and queues the others without a thread (`app.web.deps`)."""
 
 
 def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
     """An engine for the archive at `db_path`; read-only engines cannot write by construction."""
     if readonly:
         url = f"sqlite:///file:{db_path.resolve()}?mode=ro&uri=true"
-        pool = {"pool_size": READER_CONNECTIONS, "max_overflow": READER_CONNECTIONS}
+        kept = READER_CONNECTIONS // 2
+        pool = {"pool_size": kept, "max_overflow": READER_CONNECTIONS - kept}
     else:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{db_path}"

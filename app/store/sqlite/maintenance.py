@@ -1,12 +1,17 @@
-"""Operator tasks on the database file: consistency checks and online backups."""
+"""Operator tasks on the database file: consistency checks, online backups and the files the
+web app offers for download."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
+import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from app.store.sqlite.version import database_version
@@ -106,22 +111,94 @@ def backup(source: Path, target: Path) -> int:
     return int(pages)
 
 
-def snapshot(source: Path, folder: Path) -> Path:
-    """A consistent, self-contained copy of the archive for download: made with the online
-    backup (so it includes what still sits in the WAL), once per version of the database
-    files, and reused until an ingest changes them. Older snapshots are removed."""
-    stamp = database_version(source)  # changes with each commit, not with uncommitted writes
+SNAPSHOTS = Path(tempfile.gettempdir()) / f"prst-archive-downloads-{os.getuid()}"
+"""Where the download files of every archive on this host are kept, a folder per archive (the
+system's temporary folder: the web app may not write beside a read-only archive)."""
+KEEP_VERSIONS = 2
+"""Versions of a download kept: the newest, and the one before for a request that was handed it
+just before an ingest committed."""
+
+
+def download_folder(source: Path) -> Path:
+    """The folder of the archive at `source`'s download files: its own, named by the archive's
+    resolved path, so that archives on one host never remove each other's files. Made private
+    to this user, and refused if someone else made it."""
+    key = hashlib.blake2b(str(source.resolve()).encode(), digest_size=8).hexdigest()
+    folder = SNAPSHOTS / key
+    for made in (SNAPSHOTS, folder):
+        made.mkdir(mode=0o700, exist_ok=True)
+        info = made.lstat()
+        if made.is_symlink() or info.st_uid != os.getuid():
+            raise PermissionError(f"{made} is not this user's own folder; downloads not written")
+    return folder
+
+
+_building = threading.Lock()
+
+
+def versioned_file(source: Path, name: str, build: Callable[[Path], None]) -> Path:
+    """The download file `name` of the archive at `source` as it is now: built by `build(path)`
+    once per version of the database files (a commit changes the version, uncommitted writes do
+    not) and reused until the next commit. One build at a time in a process; two processes may
+    build the same file, each into its own name, and the rename is atomic."""
+    stamp = database_version(source)
     version = hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"archive-{version}.sqlite"
-    if target.exists() and stamp is not None:
-        return target
-    # Two requests may build the same snapshot: each writes its own file, the rename is atomic.
-    building = folder / f"archive-{version}.sqlite.{os.getpid()}.{threading.get_ident()}"
-    building.unlink(missing_ok=True)
-    backup(source, building)
-    building.replace(target)
-    for old in folder.glob("archive-*.sqlite"):
-        if old != target:
+    stem, dot, suffix = name.partition(".")
+    folder = download_folder(source)
+    target = folder / f"{stem}-{version}{dot}{suffix}"
+    with _building:
+        if target.exists() and stamp is not None:
+            return target
+        building = folder / f"{target.name}.{os.getpid()}.{threading.get_ident()}"
+        building.unlink(missing_ok=True)
+        try:
+            build(building)
+            building.replace(target)
+        finally:
+            building.unlink(missing_ok=True)
+        older = sorted(
+            (f for f in folder.glob(f"{stem}-*{dot}{suffix}") if f != target),
+            key=lambda f: f.stat().st_mtime,
+            reverse=True,
+        )
+        for old in older[KEEP_VERSIONS - 1 :]:
             old.unlink(missing_ok=True)
     return target
+
+
+def snapshot(source: Path) -> Path:
+    """A consistent, self-contained copy of the archive for download: made with the online
+    backup (so it includes what still sits in the WAL), with nothing of the ingest machine's
+    folders in it (`public_path`), once per version of the archive."""
+    return versioned_file(source, "archive.sqlite", partial(_published_copy, source))
+
+
+def _published_copy(source: Path, target: Path) -> None:
+    backup(source, target)
+    conn = sqlite3.connect(target)
+    try:
+        # Deleted text is overwritten, not left in free space where a reader of the file's
+        # bytes would find it.
+        conn.execute("PRAGMA secure_delete=ON")
+        conn.create_function("public_path", 1, public_path, deterministic=True)
+        with conn:
+            conn.execute(
+                "UPDATE source SET path = public_path(path) WHERE path != public_path(path)"
+            )
+            conn.execute(
+                "UPDATE corrigendum SET source_path = public_path(source_path) "
+                "WHERE source_path != public_path(source_path)"
+            )
+    finally:
+        conn.close()
+
+
+def public_path(path: str) -> str:
+    """What the archive may publish of a source file's path: the folder it was ingested from
+    and its path inside (`corpus/S-PRST-2001-15.txt`), never where that folder lies on the
+    ingest machine. An absolute path (from archives ingested before revision 0009) keeps its
+    last two parts."""
+    if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", path):
+        parts = [p for p in re.split(r"[\\/]", path) if p]
+        return "/".join(parts[-2:])
+    return path

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import anyio
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.store import queries
-from app.store.maintenance import snapshot
+from app.store.maintenance import snapshot, versioned_file
 from app.web.deps import SessionDep
 from app.web.templating import templates
 
@@ -39,25 +42,38 @@ def feed(request: Request, session: SessionDep) -> Response:
     )
 
 
-@router.get("/data/statements.jsonl")
-def jsonl(session: SessionDep) -> StreamingResponse:
-    """Every statement on one line of JSON, paragraphs and corrigenda included, oldest first."""
-
-    def lines() -> Iterator[bytes]:
+def _write_jsonl(engine: Engine, target: Path) -> None:
+    with Session(engine) as session, target.open("w", encoding="utf-8") as out:
         for record in queries.bulk_records(session):
-            yield (json.dumps(record, ensure_ascii=False) + "\n").encode()
-
-    return StreamingResponse(
-        lines(),
-        media_type="application/x-ndjson",
-        headers={"Content-Disposition": 'attachment; filename="statements.jsonl"'},
-    )
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-@router.get("/data/archive.sqlite")
-def sqlite_file(request: Request) -> FileResponse:
+async def _download(request: Request, build: Callable[[], Path], *, reads: bool = False) -> Path:
+    """A download file of the archive as it is now, built on a worker thread the first time it
+    is asked for after a commit; one build at a time, every other request for it waiting on the
+    event loop (without a thread) and then served the same file. A build that `reads` the
+    archive through its engine takes a turn at its connections like any request."""
+    async with request.app.state.downloads:
+        if not reads:
+            return await anyio.to_thread.run_sync(build)
+        async with request.app.state.readers:
+            return await anyio.to_thread.run_sync(build)
+
+
+@router.get("/data/statements.jsonl", response_class=FileResponse)
+async def jsonl(request: Request) -> FileResponse:
+    """Every statement on one line of JSON, paragraphs and corrigenda included, oldest first."""
+    path: Path = request.app.state.db_path
+    engine = request.app.state.engine
+    build = partial(versioned_file, path, "statements.jsonl", partial(_write_jsonl, engine))
+    made = await _download(request, build, reads=True)
+    return FileResponse(made, media_type="application/x-ndjson", filename="statements.jsonl")
+
+
+@router.get("/data/archive.sqlite", response_class=FileResponse)
+async def sqlite_file(request: Request) -> FileResponse:
     """The SQLite database itself (read it with any SQLite client): a consistent snapshot of
     the archive as it is now, never the live file (which may lack what is still in its WAL)."""
     path: Path = request.app.state.db_path
-    copy = snapshot(path, Path(tempfile.gettempdir()) / "prst-archive-snapshots")
+    copy = await _download(request, partial(snapshot, path))
     return FileResponse(copy, media_type="application/vnd.sqlite3", filename="prst-archive.sqlite")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.search.services import search_service
 from app.store import queries
-from app.web.deps import SessionDep
+from app.web.deps import HealthSessionDep
 
 router = APIRouter()
 
@@ -17,7 +17,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 @router.get("/healthz", tags=["operations"])
-def healthz(session: SessionDep) -> JSONResponse:
+def healthz(session: HealthSessionDep) -> JSONResponse:
     """200 with counts when the database answers, 503 with the reason when it does not."""
     try:
         statements = queries.count_statements(session)

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlmodel import Session
 
 from app.language import precedents
 from app.search.query import parse_query
+from app.search.results import SearchRefused
 from app.search.services import search_service
 from app.store import queries
 from app.web.deps import RememberedDep, SessionDep
@@ -114,13 +116,15 @@ def statement_page(
         return found
     statement = found
     assert statement.pk is not None
-    marked = (
-        search_service(session.connection()).marked_paragraphs(
-            session, parse_query(q), statement_pk=statement.pk
-        )
-        if q
-        else {}
-    )
+    marked: dict[int, Markup] = {}
+    unmarked = None
+    if q:
+        try:
+            marked = search_service(session.connection()).marked_paragraphs(
+                session, parse_query(q), statement_pk=statement.pk
+            )
+        except SearchRefused as refused:  # the statement is shown all the same, unmarked
+            unmarked = refused.reason
     previous, following = queries.neighbours(session, statement=statement)
     return templates.TemplateResponse(
         request,
@@ -129,6 +133,7 @@ def statement_page(
             "statement": statement,
             "paragraphs": queries.paragraphs_of(session, statement=statement),
             "marked": marked,
+            "unmarked": unmarked,
             "q": q,
             "previous": previous,
             "following": following,

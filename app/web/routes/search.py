@@ -11,13 +11,13 @@ from fastapi import Query as Param
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app.search.cache import LRU
-from app.search.query import Query, parse_query
-from app.search.results import Filters, SearchResult, Sort
+from app.search.query import MAX_EXCLUDED, MAX_TERMS, Query, parse_query
+from app.search.results import Filters, SearchRefused, SearchResult, Sort
 from app.search.services import search_service
 from app.store import queries
 from app.store.services import archive_version
 from app.web.deps import SessionDep
-from app.web.schemas import SearchHit, SearchResponse, StatementSummary
+from app.web.schemas import SearchHit, SearchRefusal, SearchResponse, StatementSummary
 from app.web.templating import templates
 
 router = APIRouter()
@@ -26,6 +26,7 @@ QueryText = Annotated[str, Param(max_length=5000, description="What to search fo
 Year = Annotated[int | None, Param(ge=1946, le=2100)]
 AgendaItem = Annotated[str | None, Param(max_length=500)]
 SortParam = Annotated[Sort, Param(description="relevance, newest or oldest")]
+NOTHING_TO_FIND = "The query holds nothing to search: give words or a phrase to find."
 
 
 @dataclass
@@ -48,13 +49,23 @@ OptionsDep = Annotated[SearchOptions, Depends()]
 
 def run_search(
     session: SessionDep, q: str, options: SearchOptions, *, limit: int, offset: int
-) -> tuple[Query, SearchResult]:
-    """Parse and run a search (shared by the page and the API)."""
+) -> tuple[Query, SearchResult, SearchRefused | None]:
+    """Parse and run a search (shared by the page and the API): the query, what it found, and
+    why the search was refused when it was (then the result is empty)."""
     query = parse_query(q)
-    result = search_service(session.connection()).search(
-        session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
-    )
-    return query, result
+    try:
+        result = search_service(session.connection()).search(
+            session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
+        )
+    except SearchRefused as refused:
+        return query, SearchResult(query, cost=refused.cost), refused
+    return query, result, None
+
+
+def server_timing(result: SearchResult) -> dict[str, str]:
+    """The search's cost by its budget's own accounting, for the reader's tools (and the
+    benchmarks): processor milliseconds."""
+    return {"Server-Timing": f'search;dur={result.cost * 1000:.1f};desc="processor time"'}
 
 
 _agenda_choices: LRU[object, list[tuple[str, int]]] = LRU(4)
@@ -99,7 +110,7 @@ def search_page(
     q: QueryText = "",
     page: Annotated[int, Param(ge=1, le=10_000)] = 1,
 ) -> Response:
-    query, result = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
+    query, result, refused = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
     if redirect := _symbol_redirect(session, query):
         return redirect
     return templates.TemplateResponse(
@@ -118,40 +129,64 @@ def search_page(
             "agenda_items": _agenda_items(session),
             "newest_url": _sorted_url(request, "newest"),
             "oldest_url": _sorted_url(request, "oldest"),
+            "refused": refused.reason if refused else None,
         },
+        status_code=400 if refused else 200,
+        headers=server_timing(result),
     )
 
 
 @router.get("/search/help", response_class=HTMLResponse)
 def search_help(request: Request) -> Response:
     limits = search_service(request.app.state.engine).limits
-    return templates.TemplateResponse(request, "search_help.html", asdict(limits))
+    return templates.TemplateResponse(
+        request,
+        "search_help.html",
+        {**asdict(limits), "max_terms": MAX_TERMS, "max_excluded": MAX_EXCLUDED},
+    )
 
 
 @router.get(
     "/api/search",
     response_model=SearchResponse,
-    responses={400: {"description": "The query holds nothing that can be searched"}},
+    responses={
+        400: {
+            "model": SearchRefusal,
+            "description": "The search is too broad or too expensive to answer (the detail "
+            "says why and how to narrow it)",
+        }
+    },
 )
 def api_search(
+    response: Response,
     session: SessionDep,
     q: Annotated[str, Param(min_length=1, max_length=5000, description="What to search for")],
     options: OptionsDep,
     limit: Annotated[int, Param(ge=1, le=100)] = 20,
     offset: Annotated[int, Param(ge=0, le=1_000_000)] = 0,
 ) -> SearchResponse | JSONResponse:
-    """Paragraphs matching the query (query language: see /search/help)."""
-    query, result = run_search(session, q, options, limit=limit, offset=offset)
-    if query.empty:
-        detail = " ".join(query.notes) or "The query is empty: give words or a phrase to find."
-        return JSONResponse({"detail": detail, "query": q}, status_code=400)
+    """Paragraphs matching the query (query language: see /search/help).
+
+    A query with nothing searchable in it (only punctuation, or only operators such as `OR`)
+    finds nothing: the answer is 200 with no results and `notes` saying what was ignored. A
+    query too broad or too expensive to answer (many words or prefixes, or more than a request
+    may spend) is 400 with the reason. Every answer says what the search cost the server in a
+    `Server-Timing` header."""
+    query, result, refused = run_search(session, q, options, limit=limit, offset=offset)
+    if refused:
+        return JSONResponse(
+            SearchRefusal(detail=refused.reason, query=q).model_dump(),
+            status_code=400,
+            headers=server_timing(result),
+        )
+    response.headers.update(server_timing(result))
     counts = result.paragraph_counts
     return SearchResponse(
         query=query.display(),
         total_paragraphs=result.total_paragraphs,
         total_statements=result.total_statements,
         capped=result.capped,
-        notes=query.notes,
+        notes=query.notes or ([NOTHING_TO_FIND] if query.empty else []),
         results=[
             SearchHit(
                 statement=StatementSummary.of(hit.statement, counts.get(hit.statement.pk or 0, 0)),
