@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.config import SEEDS_DIR, Settings, SettingsError
+from app.core.logs import printable
 from app.ingest.progress import print_progress
 
 log = logging.getLogger("archive")
@@ -53,12 +54,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         log.error("ingest into %s failed; the archive is unchanged: %s", db, reason)
         return 1
     for outcome in report.outcomes:
+        shown = printable(outcome.path)  # a file name may hold a line break
         if outcome.status == "failed":
-            log.error("FAILED %s: %s", outcome.path, outcome.reason)
+            log.error("FAILED %s: %s", shown, outcome.reason)
         elif outcome.status == "duplicate":
-            log.warning("second source %s: %s", outcome.path, outcome.reason)
+            log.warning("second source %s: %s", shown, outcome.reason)
         elif args.verbose:
-            log.info("%-9s %s -> %s", outcome.status, outcome.path, outcome.statement_id)
+            log.info("%-9s %s -> %s", outcome.status, shown, outcome.statement_id)
     log.info(
         "ingest into %s: %s (%d files, %d paragraphs written, %.2f s: text and search index "
         "%.2f s, %d paragraphs analysed for citations and agreed language %.2f s)",
@@ -99,6 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.store.engine import migrate
+    from app.web.protocol import BoundedHttpToolsProtocol
 
     settings = Settings.from_env()
     db = _db_path(args)
@@ -118,6 +121,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers or settings.workers,
         log_level="info",
         access_log=False,  # app.web.middleware logs each request with its duration
+        http=BoundedHttpToolsProtocol,  # a request's head bounded in size and time
+        timeout_keep_alive=5,  # seconds an idle connection stays open after a response
+        timeout_graceful_shutdown=10,
+        # No address or scheme is taken from X-Forwarded-* headers: whoever sends them, links
+        # name ARCHIVE_BASE_URL and redirects are relative (app.web.middleware).
+        proxy_headers=False,
     )
     return 0
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.config import STATIC_DIR, Settings
+from app.core.logs import printable
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
 from app.store.services import watch_version
@@ -97,7 +98,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
 
     @app.exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
-        log.error("database error on %s: %s", request.url.path, exc)
+        log.error("database error on %s: %s", printable(request.url.path), exc)
         detail = "The archive's database cannot be read right now. Please try again shortly."
         if _wants_json(request):
             return JSONResponse({"detail": detail}, status_code=503)

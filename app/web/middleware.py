@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.logs import printable
 from app.store.interfaces import Version
 from app.web.pagecache import CachedPage, Key, PageCache
 
@@ -74,6 +75,20 @@ def _matches(if_none_match: bytes | None, etag: bytes) -> bool:
     return etag in tags or b"*" in tags
 
 
+def _relative_location(host: bytes | None, name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """A redirect's Location without the address a client sent in its Host header (Starlette
+    builds one from it when it adds or removes a trailing slash): only the path, so a redirect
+    never sends a reader, or a cache, to a host of a client's choosing."""
+    if name.lower() != b"location" or not host:
+        return name, value
+    for scheme in (b"http://", b"https://"):
+        if value.lower().startswith(scheme + host.lower()):
+            rest = value[len(scheme) + len(host) :]
+            if rest[:1] in (b"/", b"?", b""):
+                return name, rest if rest.startswith(b"/") else b"/" + rest
+    return name, value
+
+
 class _HeadDone(Exception):
     """Raised into the app once a HEAD answer is complete, so it stops producing the body."""
 
@@ -102,8 +117,8 @@ class ArchiveMiddleware:
         finally:
             log.info(
                 "%s %s %d %.1fms",
-                scope["method"],
-                scope["path"],
+                printable(scope["method"]),
+                printable(scope["path"]),
                 exchange.status,
                 (time.perf_counter() - exchange.started) * 1000,
             )
@@ -120,6 +135,7 @@ class _Exchange:
         self.get = scope["method"] in ("GET", "HEAD")
         self.path: str = scope["path"]
         self.if_none_match = _header(scope["headers"], b"if-none-match")
+        self.host = _header(scope["headers"], b"host")
         self.status = 500  # until the app says otherwise
         self.responded = False
         self._start: Message | None = None
@@ -162,6 +178,8 @@ class _Exchange:
         if kind == "http.response.start":
             self.status = message["status"]
             headers = list(message.get("headers", []))
+            if 300 <= self.status < 400:
+                headers = [_relative_location(self.host, k, v) for k, v in headers]
             names = {k.lower() for k, _ in headers}
             headers += [(k, v) for k, v in _SECURITY if k not in names]
             if self.path.startswith(DOCS_PATHS):

@@ -16,13 +16,14 @@ from app.search.services import search_service
 from app.store import queries
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
+from app.web.params import StatementYear
 from app.web.routes.lookup import citation, statement_or_redirect
 from app.web.templating import templates
 
 router = APIRouter()
 
 PAGE_SIZE = 25
-Year = Annotated[int | None, Query(ge=1900, le=2100, description="Only statements of this year")]
+Year = StatementYear
 Agenda = Annotated[str | None, Query(max_length=500, description="Only this agenda item")]
 Order = Annotated[queries.DateOrder, Query(description="newest or oldest first")]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]

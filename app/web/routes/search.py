@@ -17,13 +17,14 @@ from app.search.services import search_service
 from app.store import queries
 from app.store.services import archive_version
 from app.web.deps import SessionDep
+from app.web.params import SearchYear
 from app.web.schemas import SearchHit, SearchRefusal, SearchResponse, StatementSummary
 from app.web.templating import templates
 
 router = APIRouter()
 
 QueryText = Annotated[str, Param(max_length=5000, description="What to search for")]
-Year = Annotated[int | None, Param(ge=1946, le=2100)]
+Year = SearchYear
 AgendaItem = Annotated[str | None, Param(max_length=500)]
 SortParam = Annotated[Sort, Param(description="relevance, newest or oldest")]
 NOTHING_TO_FIND = "The query holds nothing to search: give words or a phrase to find."
