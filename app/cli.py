@@ -14,45 +14,88 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.core.config import SEEDS_DIR, Settings, SettingsError
 from app.core.logs import printable
 from app.ingest.progress import print_progress
+from app.ingest.report import IngestReport
 
 log = logging.getLogger("archive")
+
+
+EXIT_UNUSABLE = 2
+"""The archive's file (or a setting) cannot be used for what was asked."""
+EXIT_BUSY = 75
+"""Another ingest or analysis is writing the archive: try again later (sysexits' EX_TEMPFAIL)."""
 
 
 def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else Settings.from_env().db_path
 
 
+def _unusable(db: Path, *, created: bool = False, writes: bool = False) -> bool:
+    """Say in one line why the archive at `db` cannot be used, if it cannot; whether it cannot.
+    `created`: a missing or empty file is fine (the command creates the archive); `writes`:
+    the command writes, so a file this process may not write is no use either."""
+    from app.store.maintenance import is_read_only, problem_with
+
+    problem = problem_with(db, created=created)
+    if problem is None and writes and is_read_only(db):
+        problem = f"{db} is read-only here, and this command writes to the archive"
+    if problem is not None:
+        log.error("archive: %s", printable(problem))
+    return problem is not None
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, from the database driver's own words when there are some."""
+    return str(getattr(exc, "orig", None) or exc)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from app.store.engine import migrate
 
     db = _db_path(args)
+    if _unusable(db, created=True, writes=True):
+        return EXIT_UNUSABLE
     migrate(db)
     log.info("database %s is at the latest schema", db)
     return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from app.ingest.pipeline import ingest
+    from app.ingest.pipeline import IngestReport, ingest
     from app.store.engine import make_engine, migrate
+    from app.store.maintenance import ArchiveBusy, writing
 
     db = _db_path(args)
     paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]
     for path in missing:
-        log.error("%s: no such file or folder", path)
+        log.error("%s: no such file or folder", printable(path))
     if missing and len(missing) == len(paths):
         return 2
+    if _unusable(db, created=True):
+        return EXIT_UNUSABLE
+    report = IngestReport()
     try:
-        migrate(db)
-        engine = make_engine(db)
-        try:
-            report = ingest(engine, [p for p in paths if p.exists()], progress=print_progress)
-        finally:
-            engine.dispose()
+        with writing(db, "ingest"):
+            migrate(db)
+            engine = make_engine(db)
+            try:
+                ingest(
+                    engine,
+                    [p for p in paths if os.path.lexists(p)],
+                    progress=print_progress,
+                    report=report,
+                )
+            finally:
+                engine.dispose()
+    except ArchiveBusy as exc:
+        log.error("archive: %s", exc)
+        return EXIT_BUSY
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        reason = getattr(exc, "orig", None) or exc
-        log.error("ingest into %s failed; the archive is unchanged: %s", db, reason)
+        log.error("%s", _what_failed(db, report, _reason(exc)))
         return 1
+    except KeyboardInterrupt:
+        log.error("%s", _what_failed(db, report, "interrupted"))
+        return 130
     for outcome in report.outcomes:
         shown = printable(outcome.path)  # a file name may hold a line break
         if outcome.status == "failed":
@@ -76,17 +119,47 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed or missing else 0
 
 
+def _what_failed(db: Path, report: IngestReport, reason: str) -> str:
+    """What a failed ingest left, exactly: nothing, or its text with the analysis pending."""
+    if not report.text_committed:
+        return f"ingest into {db} failed; the archive is unchanged: {reason}"
+    written = sum(1 for o in report.outcomes if o.status in ("added", "updated"))
+    return (
+        f"ingest into {db} stopped after its text was committed: {report.summary()} "
+        f"({written} statements, {report.paragraphs} paragraphs written, searchable now); the "
+        f"citations and agreed language of new paragraphs are still pending: {reason}. "
+        "Once the cause is fixed, `archive analyse` (or `archive ingest` again) finishes them; "
+        "`archive check` counts them."
+    )
+
+
 def cmd_analyse(args: argparse.Namespace) -> int:
     from app.ingest.analysis import analyse_pending
     from app.store.engine import make_engine, migrate
+    from app.store.maintenance import ArchiveBusy, writing
 
     db = _db_path(args)
-    migrate(db)
-    engine = make_engine(db)
+    if _unusable(db, writes=True):
+        return EXIT_UNUSABLE
     try:
-        report = analyse_pending(engine, progress=print_progress)
-    finally:
-        engine.dispose()
+        with writing(db, "analyse"):
+            migrate(db)
+            engine = make_engine(db)
+            try:
+                report = analyse_pending(engine, progress=print_progress)
+            finally:
+                engine.dispose()
+    except ArchiveBusy as exc:
+        log.error("archive: %s", exc)
+        return EXIT_BUSY
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        log.error(
+            "analysis of %s stopped: %s. What was analysed is kept (it is committed batch by "
+            "batch); `archive analyse` finishes the rest.",
+            db,
+            _reason(exc),
+        )
+        return 1
     log.info(
         "%s: %d paragraphs analysed (%d citations, %d agreed-language pairs)",
         db,
@@ -105,7 +178,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     db = _db_path(args)
-    migrate(db)
+    # A missing file is refused rather than created empty: an archive that serves nothing is
+    # more likely a wrong path than an intention (`archive migrate` makes an empty one).
+    if _unusable(db):
+        return EXIT_UNUSABLE
+    try:
+        migrate(db)
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        log.error("archive: %s cannot be brought to the current schema: %s", db, _reason(exc))
+        return EXIT_UNUSABLE
+    if not _statements_in(db):
+        log.warning(
+            "the archive %s holds no statements yet: /healthz answers 503 until "
+            "`archive ingest` loads some",
+            db,
+        )
     host = args.host or settings.host
     port = args.port or settings.port
     # Workers are separate processes: they learn the database, and the address they serve
@@ -131,17 +218,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _statements_in(db: Path) -> int:
+    from sqlmodel import Session
+
+    from app.store import queries
+    from app.store.engine import make_engine
+
+    engine = make_engine(db, readonly=True)
+    try:
+        with Session(engine) as session:
+            return queries.count_statements(session)
+    finally:
+        engine.dispose()
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from app.store.maintenance import check
 
     db = Path(args.path) if args.path else _db_path(args)
+    if _unusable(db):
+        return EXIT_UNUSABLE
     try:
         report = check(db)
-    except FileNotFoundError as exc:
-        log.error("%s", exc)
-        return 2
+    except (sqlite3.Error, OSError) as exc:
+        log.error("archive: %s cannot be checked: %s", db, _reason(exc))
+        return EXIT_UNUSABLE
     for problem in report.problems:
         log.error("PROBLEM %s", problem)
+    for skipped in report.skipped:
+        log.warning("not checked: %s", skipped)
     if report.unanalysed:
         log.warning(
             "%d paragraphs are not analysed yet for citations and agreed language; "
@@ -164,11 +269,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     db = _db_path(args)
     target = Path(args.target)
+    if _unusable(db):
+        return EXIT_UNUSABLE
     try:
         pages = backup(db, target)
-    except (FileNotFoundError, FileExistsError) as exc:
+    except FileExistsError as exc:
         log.error("%s", exc)
         return 2
+    except (sqlite3.Error, OSError) as exc:
+        log.error("archive: backup of %s to %s failed: %s", db, target, _reason(exc))
+        return 1
     report = check(target)
     log.info(
         "backed up %s to %s (%d pages); check: %s",
@@ -185,6 +295,8 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     from app.store.engine import make_engine, migrate
 
     db = _db_path(args)
+    if _unusable(db, created=True, writes=True):
+        return EXIT_UNUSABLE
     migrate(db)
     engine = make_engine(db)
     try:
@@ -310,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("archive: a setting cannot be used: %s", exc)
         return 2
     except KeyboardInterrupt:
-        log.error("interrupted; the archive is unchanged")
+        log.error("interrupted")
         return 130
 
 

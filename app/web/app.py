@@ -22,8 +22,10 @@ from app.store.engine import make_engine
 from app.store.services import watch_version
 from app.web.deps import open_readers
 from app.web.middleware import ArchiveMiddleware
+from app.web.openapi import document_errors
 from app.web.pagecache import PageCache
 from app.web.routes import agenda, api, citations, data, health, pages, reuse, search
+from app.web.schemas import UNREADABLE
 from app.web.templating import templates
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         description="Browse and search the statements by the President of the UN Security Council.",
         lifespan=lifespan,
     )
+    document_errors(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the ETag and the page cache see the compressed body, so a cached page
     # is compressed once.
@@ -72,14 +75,18 @@ def create_app(db_path: Path | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # The exception's headers are kept: a 405 says which methods are allowed (Allow).
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"
         return templates.TemplateResponse(
             request,
             template,
             {"status": exc.status_code, "detail": exc.detail},
             status_code=exc.status_code,
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -99,7 +106,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     @app.exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
         log.error("database error on %s: %s", printable(request.url.path), exc)
-        detail = "The archive's database cannot be read right now. Please try again shortly."
+        detail = UNREADABLE
         if _wants_json(request):
             return JSONResponse({"detail": detail}, status_code=503)
         return templates.TemplateResponse(

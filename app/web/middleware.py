@@ -9,6 +9,7 @@ whole, to hash it for the ETag.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
@@ -52,6 +53,12 @@ the statements API. They depend on the database and the URL only. (Search is lef
 out: its benchmarks measure the search itself.)"""
 
 _SECURITY = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+FAILED = "Something went wrong on the archive's side; it has been logged. Please try again."
+FAILED_JSON = json.dumps({"detail": FAILED}).encode()
+FAILED_HTML = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Error 500 · PRST Archive</title>'
+    f'<p>{FAILED}</p><p><a href="/">Back to the archive</a></p></html>'
+).encode()
 _DOCS_CSP = DOCS_CSP.encode()
 _CACHE_CONTROL = (b"cache-control", f"public, max-age={CACHE_SECONDS}".encode())
 
@@ -111,9 +118,12 @@ class ArchiveMiddleware:
         except _HeadDone:
             pass
         except Exception:
-            if not exchange.responded:
-                exchange.status = 500  # what the server's error handler will answer
-            raise
+            if exchange.responded:
+                raise  # the answer has begun: only closing the connection can end it
+            # Answered here, with the security headers, rather than by the server's bare
+            # "Internal Server Error"; the traceback goes to the log, never to the reader.
+            log.exception("unexpected error on %s", printable(scope["path"]))
+            await exchange.fail()
         finally:
             log.info(
                 "%s %s %d %.1fms",
@@ -206,6 +216,15 @@ class _Exchange:
                 raise _HeadDone  # a download: stop reading it
         else:
             await self._send(message)
+
+    async def fail(self) -> None:
+        """Answer 500, saying only that something went wrong (JSON under /api/)."""
+        if self.path.startswith("/api/"):
+            body, kind = FAILED_JSON, b"application/json"
+        else:
+            body, kind = FAILED_HTML, b"text/html; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+        await self._answer(500, [*headers, *_SECURITY], body, b"")
 
     async def _finish(self) -> None:
         """The whole body is here: its ETag, then the answer (and a copy for the cache)."""

@@ -67,3 +67,20 @@ class SearchResponse(BaseModel):
 class SearchRefusal(BaseModel):
     detail: str = Field(description="Why the search was not answered, and how to narrow it")
     query: str = Field(description="The query as sent")
+
+
+UNREADABLE = "The archive's database cannot be read right now. Please try again shortly."
+
+
+class Problem(BaseModel):
+    """What an error answers under /api/: what went wrong, in words."""
+
+    detail: str = Field(description="What went wrong, for a reader")
+
+
+class Problems(BaseModel):
+    """A request whose parameters were not understood (422)."""
+
+    detail: list[str] = Field(
+        description="One line per parameter not understood: `name: what it must be`"
+    )

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import select_autoescape
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
@@ -21,6 +22,18 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates change with a deploy, never under a running server: no stat() of every template
 # file on every render.
 templates.env.auto_reload = False
+# Every template is escaped, the Atom feed included (Jinja's default escapes .html and .xml
+# only, and a `<` in an agenda item made the feed invalid XML).
+templates.env.autoescape = select_autoescape(["html", "htm", "xml", "atom"])
+
+# XML 1.0 allows no control character but tab and line breaks, escaped or not.
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: object) -> str:
+    """Text XML can hold: characters XML 1.0 forbids (form feeds from PDF pages, other control
+    characters) are removed; escaping is the template's."""
+    return _NOT_XML_RE.sub("", "" if text is None else str(text))
 
 
 def render_text(text: str | None) -> Markup:
@@ -62,6 +75,7 @@ def first_words(text: str | None, words: int = 30) -> str:
 templates.env.filters["text"] = render_text
 templates.env.filters["long_date"] = long_date
 templates.env.filters["first_words"] = first_words
+templates.env.filters["xml"] = xml_text
 
 
 def page_url(request: Request, page: int) -> str:

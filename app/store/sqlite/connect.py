@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
 from app.core.config import MIGRATIONS_DIR, PROJECT_ROOT
@@ -55,7 +56,12 @@ def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
     `app.search.fts5.engine._again_if_index_changed`.)"""
 
     def begin(conn: Connection) -> None:
-        conn.info[VERSION_KEY] = database_version(db_path)
+        version = database_version(db_path)
+        if version is None and not db_path.exists():
+            # An open connection would go on reading the deleted file: say it is gone instead.
+            gone = sqlite3.OperationalError(f"the archive file {db_path.name} no longer exists")
+            raise OperationalError("BEGIN", None, gone)
+        conn.info[VERSION_KEY] = version
         conn.exec_driver_sql("BEGIN")
 
     return begin

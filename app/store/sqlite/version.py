@@ -96,6 +96,9 @@ class DataVersion:
     def current(self) -> int | None:
         """The database's version now; None when the database cannot be read."""
         with self._lock:
+            if not self._path.exists():  # deleted: what the open connection reads is a ghost
+                self._close()
+                return None
             try:
                 if self._conn is None:
                     self._conn = sqlite3.connect(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -16,9 +19,11 @@ from sqlmodel import Session
 from app.store import queries
 from app.store.maintenance import snapshot, versioned_file
 from app.web.deps import SessionDep
+from app.web.schemas import UNREADABLE
 from app.web.templating import templates
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 @router.get("/about", response_class=HTMLResponse)
@@ -30,7 +35,17 @@ def about(request: Request, session: SessionDep) -> Response:
     )
 
 
-@router.get("/feed.atom")
+def _file(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
+    }
+
+
+@router.get(
+    "/feed.atom",
+    response_class=Response,
+    responses=_file("application/atom+xml", "An Atom feed of the 30 latest statements"),
+)
 def feed(request: Request, session: SessionDep) -> Response:
     """An Atom feed of the 30 latest statements."""
     latest = queries.summarize(session, queries.latest_statements(session, limit=30))
@@ -53,14 +68,22 @@ async def _download(request: Request, build: Callable[[], Path], *, reads: bool 
     is asked for after a commit; one build at a time, every other request for it waiting on the
     event loop (without a thread) and then served the same file. A build that `reads` the
     archive through its engine takes a turn at its connections like any request."""
-    async with request.app.state.downloads:
-        if not reads:
-            return await anyio.to_thread.run_sync(build)
-        async with request.app.state.readers:
-            return await anyio.to_thread.run_sync(build)
+    try:
+        async with request.app.state.downloads:
+            if not reads:
+                return await anyio.to_thread.run_sync(build)
+            async with request.app.state.readers:
+                return await anyio.to_thread.run_sync(build)
+    except (OSError, sqlite3.Error) as exc:
+        log.error("download not built: %s", exc)
+        raise HTTPException(status_code=503, detail=UNREADABLE) from exc
 
 
-@router.get("/data/statements.jsonl", response_class=FileResponse)
+@router.get(
+    "/data/statements.jsonl",
+    response_class=Response,
+    responses=_file("application/x-ndjson", "One statement per line of JSON, oldest first"),
+)
 async def jsonl(request: Request) -> FileResponse:
     """Every statement on one line of JSON, paragraphs and corrigenda included, oldest first."""
     path: Path = request.app.state.db_path
@@ -70,7 +93,11 @@ async def jsonl(request: Request) -> FileResponse:
     return FileResponse(made, media_type="application/x-ndjson", filename="statements.jsonl")
 
 
-@router.get("/data/archive.sqlite", response_class=FileResponse)
+@router.get(
+    "/data/archive.sqlite",
+    response_class=Response,
+    responses=_file("application/vnd.sqlite3", "The archive as an SQLite database file"),
+)
 async def sqlite_file(request: Request) -> FileResponse:
     """The SQLite database itself (read it with any SQLite client): a consistent snapshot of
     the archive as it is now, never the live file (which may lack what is still in its WAL)."""
