@@ -7,8 +7,11 @@ import logging
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.config import SEEDS_DIR, Settings, SettingsError
@@ -59,10 +62,25 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from app.ingest.pipeline import IngestReport, ingest
+@contextmanager
+def _writing(db: Path, what: str) -> Iterator[Engine]:
+    """The archive's writer lock held (`ArchiveBusy` if another process holds it), its schema
+    brought up to date, and an engine on it."""
     from app.store.engine import make_engine, migrate
-    from app.store.maintenance import ArchiveBusy, writing
+    from app.store.maintenance import writing
+
+    with writing(db, what):
+        migrate(db)
+        engine = make_engine(db)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from app.ingest.pipeline import ingest
+    from app.store.maintenance import ArchiveBusy
 
     db = _db_path(args)
     paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
@@ -74,19 +92,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if _unusable(db, created=True):
         return EXIT_UNUSABLE
     report = IngestReport()
+    found = [p for p in paths if os.path.lexists(p)]
     try:
-        with writing(db, "ingest"):
-            migrate(db)
-            engine = make_engine(db)
-            try:
-                ingest(
-                    engine,
-                    [p for p in paths if os.path.lexists(p)],
-                    progress=print_progress,
-                    report=report,
-                )
-            finally:
-                engine.dispose()
+        with _writing(db, "ingest") as engine:
+            ingest(engine, found, progress=print_progress, report=report)
     except ArchiveBusy as exc:
         log.error("archive: %s", exc)
         return EXIT_BUSY
@@ -135,20 +144,14 @@ def _what_failed(db: Path, report: IngestReport, reason: str) -> str:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from app.ingest.analysis import analyse_pending
-    from app.store.engine import make_engine, migrate
-    from app.store.maintenance import ArchiveBusy, writing
+    from app.store.maintenance import ArchiveBusy
 
     db = _db_path(args)
     if _unusable(db, writes=True):
         return EXIT_UNUSABLE
     try:
-        with writing(db, "analyse"):
-            migrate(db)
-            engine = make_engine(db)
-            try:
-                report = analyse_pending(engine, progress=print_progress)
-            finally:
-                engine.dispose()
+        with _writing(db, "analyse") as engine:
+            report = analyse_pending(engine, progress=print_progress)
     except ArchiveBusy as exc:
         log.error("archive: %s", exc)
         return EXIT_BUSY
