@@ -177,19 +177,24 @@ def versioned_file(source: Path, name: str, build: Callable[[Path], None]) -> Pa
 
 
 def snapshot(source: Path) -> Path:
-    """A consistent, self-contained copy of the archive for download: made with the online
-    backup (so it includes what still sits in the WAL), with nothing of the ingest machine's
-    folders in it (`public_path`), once per version of the archive."""
+    """A consistent, self-contained copy of the archive for download, once per version of the
+    archive: what is committed (the WAL included), with nothing of the ingest machine's folders
+    in it (`public_path`)."""
     return versioned_file(source, "archive.sqlite", partial(_published_copy, source))
 
 
 def _published_copy(source: Path, target: Path) -> None:
-    backup(source, target)
+    # VACUUM INTO writes the rows afresh, so the copy holds no free space in which bytes that
+    # were deleted or rewritten in the archive (paths an older version stored) linger.
+    src = _connect_readonly(source)
+    try:
+        src.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        src.close()
     conn = sqlite3.connect(target)
     try:
-        # Deleted text is overwritten, not left in free space where a reader of the file's
-        # bytes would find it.
-        conn.execute("PRAGMA secure_delete=ON")
+        conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        conn.execute("PRAGMA secure_delete=ON")  # what the scrub overwrites is zeroed
         conn.create_function("public_path", 1, public_path, deterministic=True)
         with conn:
             conn.execute(
