@@ -89,7 +89,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         log.error("%s: no such file or folder", printable(path))
     if missing and len(missing) == len(paths):
         return 2
-    if _unusable(db, created=True):
+    if _unusable(db, created=True, writes=True):
         return EXIT_UNUSABLE
     report = IngestReport()
     found = [p for p in paths if os.path.lexists(p)]
@@ -176,7 +176,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.store.engine import migrate
+    from app.store.engine import migrate, schema_is_current
     from app.web.protocol import BoundedHttpToolsProtocol
 
     settings = Settings.from_env()
@@ -186,7 +186,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if _unusable(db):
         return EXIT_UNUSABLE
     try:
-        migrate(db)
+        if not schema_is_current(db):  # (a read-only archive at the latest schema is served)
+            migrate(db)
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
         log.error("archive: %s cannot be brought to the current schema: %s", db, _reason(exc))
         return EXIT_UNUSABLE

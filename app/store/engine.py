@@ -31,6 +31,11 @@ def migrate(db_path: Path) -> None:
     connect.migrate(db_path)
 
 
+def schema_is_current(db_path: Path) -> bool:
+    """Whether the archive's schema is at the latest revision (nothing for `migrate` to do)."""
+    return connect.schema_is_current(db_path)
+
+
 def dialect_of(bind: Bind) -> str:
     """The engine's name as SQLAlchemy spells it ("sqlite", "postgresql")."""
     return bind.dialect.name

@@ -10,6 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
@@ -104,3 +105,17 @@ def migrate(db_path: Path) -> None:
     """Create the database if needed and upgrade its schema to the latest revision."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(db_path), "head")
+
+
+def schema_is_current(db_path: Path) -> bool:
+    """Whether the archive at `db_path` is at the latest revision (read without writing, so a
+    read-only archive can be served)."""
+    head = ScriptDirectory.from_config(alembic_config(db_path)).get_current_head()
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:  # no version table: never migrated
+        return False
+    finally:
+        conn.close()
+    return row is not None and row[0] == head

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from app.language import precedents
+from app.parse.statement import MAX_PARAGRAPHS
 from app.search.query import parse_query
 from app.search.results import SearchRefused
 from app.search.services import search_service
@@ -151,7 +152,7 @@ def statement_page(
 @router.get("/statements/{statement_id}/paragraphs/{number}", response_class=HTMLResponse)
 def paragraph_page(
     statement_id: str,
-    number: Annotated[int, Path(ge=1, le=10_000)],
+    number: Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS)],
     request: Request,
     session: SessionDep,
 ) -> Response:

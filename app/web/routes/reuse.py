@@ -12,13 +12,14 @@ from sqlmodel import Session
 from app.language import precedents
 from app.language.diff import compare_words
 from app.language.shingles import overlap, words
+from app.parse.statement import MAX_PARAGRAPHS
 from app.store.queries import Located
 from app.web.deps import SessionDep
 from app.web.templating import templates
 
 router = APIRouter()
 
-ParagraphNumber = Annotated[int, Path(ge=1, le=10_000, description="Paragraph number")]
+ParagraphNumber = Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS, description="Paragraph number")]
 
 
 def _located(session: Session, statement_id: str, number: int) -> Located:
