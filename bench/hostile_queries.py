@@ -30,11 +30,38 @@ sys.path.insert(0, str(ROOT))
 from bench.serve import archive, serving  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-COMMON = (
-    "peace security council international states support calls welcomes reaffirms stresses "
-    "condemns humanitarian government political process united nations members region women "
-    "children violence efforts mission continue parties situation rights law cooperation"
-).split()
+COMMON = [
+    "peace",
+    "security",
+    "council",
+    "international",
+    "states",
+    "support",
+    "calls",
+    "welcomes",
+    "reaffirms",
+    "stresses",
+    "condemns",
+    "humanitarian",
+    "government",
+    "political",
+    "process",
+    "united",
+    "nations",
+    "members",
+    "region",
+    "women",
+    "children",
+    "violence",
+    "efforts",
+    "mission",
+    "continue",
+    "parties",
+    "situation",
+    "rights",
+    "law",
+    "cooperation",
+]
 
 HOSTILE: list[tuple[str, str]] = [
     ("prefix flood, OR", " OR ".join(f"{c}*" for c in string.ascii_lowercase)),
@@ -48,7 +75,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("5,000 characters of OR", " OR ".join(COMMON * 40)[:5000]),
     ("huge phrase (69 words)", '"' + ("the security council " * 23).strip() + '"'),
     ("5,000 characters of one phrase", ('"' + "the security council " * 250)[:4999] + '"'),
-    ("many phrases of prefixes", ' OR '.join(f'"{a}* {b}*"' for a, b in zip("abcdefghij", "klmnopqrst"))),
+    ("many phrases of prefixes", " OR ".join(f'"{a}* {a}{a}*"' for a in "abcdefghij")),
     ("operators only", "NEAR( AND OR NOT " * 250),
     ("unicode and controls", "😀\x00\x1b[31m±" * 500),
 ]  # fmt: skip
@@ -123,8 +150,10 @@ def main() -> int:
             health = under_load(base, api)
             ms = server_ms(headers)
             answer = json.loads(body)
-            said = answer.get("detail") or "; ".join(answer.get("notes") or []) or (
-                f"{answer.get('total_paragraphs', 0):,} paragraphs"
+            said = (
+                answer.get("detail")
+                or "; ".join(answer.get("notes") or [])
+                or (f"{answer.get('total_paragraphs', 0):,} paragraphs")
             )
             failed |= status >= 500 or page_status >= 500 or ms is None or ms >= 1000
             print(

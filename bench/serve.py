@@ -94,6 +94,8 @@ class WrkResult:
     p99_ms: float
     errors: int
     non_2xx: int
+    output: str = ""
+    """What wrk printed."""
 
 
 def _ms(text: str) -> float:
@@ -129,7 +131,7 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
     try:
-        out = subprocess.run(
+        done = subprocess.run(
             [
                 "wrk",
                 f"-t{threads}",
@@ -143,10 +145,12 @@ def wrk(
             ],
             capture_output=True,
             text=True,
-            check=True,
-        ).stdout
+        )
     finally:
         os.unlink(fh.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed (exit {done.returncode}): {done.stderr or done.stdout}")
+    out = done.stdout
     requests = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))  # type: ignore[union-attr]
     duration = _ms(re.search(r"requests in ([\d.]+\w+)", out).group(1)) / 1000  # type: ignore[union-attr]
     p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
@@ -161,4 +165,5 @@ def wrk(
         p99_ms=p99,
         errors=errors,
         non_2xx=int(non.group(1)) if non else 0,
+        output=out,
     )
