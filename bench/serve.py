@@ -99,11 +99,12 @@ class WrkResult:
 
 
 def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    """Milliseconds of a wrk duration ("850.00us", "12.5ms", "1.2s", "1.00m")."""
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
     if not m:
         return float("nan")
     value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def wrk(

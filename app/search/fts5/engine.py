@@ -541,10 +541,10 @@ def _again_if_index_changed(
     read: Callable[Concatenate[Session, P], R],
 ) -> Callable[Concatenate[Session, P], R]:
     """Run a read of the search index once more, on a fresh connection, when SQLite reports the
-    index malformed. SQLite 3.40's FTS5 can report that to a reader while another connection
-    commits an `optimize` of the index (seen under load while an ingest of 50% more paragraphs
-    merged the index; the index checks out intact afterwards, and a fresh connection reads it).
-    """
+    index malformed. That was seen under load while an ingest merged the index (the index
+    checked out intact afterwards); the cause found since was the server dropping its own
+    SQLite locks (`app.store.sqlite.version._read_shm`), so a writer reset the WAL under its
+    readers. Kept as a safety net: a read that fails so is worth one more try."""
 
     @wraps(read)
     def reading(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:

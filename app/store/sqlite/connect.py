@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
 from app.core.config import MIGRATIONS_DIR, PROJECT_ROOT
@@ -68,25 +68,6 @@ def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
     return begin
 
 
-def _renewed_after_commits(db_path: Path) -> Callable[..., None]:
-    """A read-only connection is replaced when the archive has changed since it last read.
-
-    FTS5 keeps what it read of its index's layout on the connection, and SQLite 3.40 can report
-    the index malformed to a connection that kept it while another one committed a merge of the
-    index (an ingest's `optimize`): under load while ingests ran, some searches failed so, once
-    more on the pooled connection the retry got. So a connection handed out after a commit it
-    has not seen is closed and opened anew: a millisecond, once per connection per commit."""
-
-    def checkout(_dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        version = database_version(db_path)
-        seen = record.info.get(VERSION_KEY, version)
-        record.info[VERSION_KEY] = version  # (info is emptied when the connection is replaced)
-        if seen != version:
-            raise DisconnectionError("the archive changed since this connection last read it")
-
-    return checkout
-
-
 READER_CACHE_KB = 8000
 """SQLite page cache of each read-only connection."""
 READER_CONNECTIONS = 8
@@ -110,7 +91,6 @@ def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
     event.listen(engine, "connect", _on_connect(readonly))
     if readonly:
         event.listen(engine, "begin", _begin_reading(db_path.resolve()))
-        event.listen(engine, "checkout", _renewed_after_commits(db_path.resolve()))
     return engine
 
 

@@ -10,9 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
 class ArchiveBusy(RuntimeError):
     """Another process is writing the archive (an ingest or an analysis)."""
 
@@ -28,17 +25,14 @@ def problem_with(path: Path, *, created: bool = False) -> str | None:
         return f"{path}: no archive there (`archive ingest` creates one)"
     if path.is_dir():
         return f"{path} is a folder, not an archive file"
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return f"{path} cannot be read: {exc.strerror or exc}"
-    if not header:
+    if not os.access(path, os.R_OK):
+        return f"{path} cannot be read (permissions)"
+    if path.stat().st_size == 0:
         if created:
             return None
         return f"{path} is empty (0 bytes), not an archive (`archive ingest` fills it)"
-    if header != SQLITE_HEADER:
-        return f"{path} is not an SQLite database, so not an archive"
+    # Read through SQLite, never through a descriptor of our own: closing one would drop the
+    # locks SQLite holds on the file in this process (app.store.sqlite.version._read_shm).
     try:
         conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
         try:
@@ -46,6 +40,8 @@ def problem_with(path: Path, *, created: bool = False) -> str | None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            return f"{path} is not an SQLite database, so not an archive"
         return f"{path} cannot be read as an SQLite database: {exc}"
     if "statement" not in tables and not created:
         return f"{path} is an SQLite database but not an archive (it has no statement table)"
