@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+
 class ArchiveBusy(RuntimeError):
     """Another process is writing the archive (an ingest or an analysis)."""
 
