@@ -193,12 +193,12 @@ def _remove(db: Path) -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
-def prepare(out: Path, statements: int) -> Path:
+def prepare(out: Path, statements: int, corpus: Path | None = None) -> Path:
     """The archive every run starts from, ingested once."""
     db = out / "load-base.db"
     _remove(db)
-    source = CORPUS if CORPUS.is_dir() else out / f"corpus-{statements}"
-    if source != CORPUS and not (source / ".complete").exists():
+    source = corpus or (CORPUS if CORPUS.is_dir() else out / f"corpus-{statements}")
+    if source not in (corpus, CORPUS) and not (source / ".complete").exists():
         generate(source, statements, seed=1)
         (source / ".complete").write_text("1")
     archive(db, "ingest", str(source), check=True, capture_output=True)
@@ -243,6 +243,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", default="32,64,256")
+    parser.add_argument("--corpus", type=Path, help="statements to serve (default: see above)")
     parser.add_argument("--statements", type=int, default=1000, help="generated corpus size")
     parser.add_argument("--no-ingest", action="store_true", help="skip the runs while ingesting")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
@@ -250,7 +251,7 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     counts = [int(c) for c in args.connections.split(",")]
 
-    base_db = prepare(args.out, args.statements)
+    base_db = prepare(args.out, args.statements, args.corpus)
     runs: list[Run] = []
     ingest_failures: list[int] = []
     logs = []
@@ -281,7 +282,8 @@ def main() -> int:
             )
 
     print()
-    print(f"archive: {base_db} ({'../shared/corpus' if CORPUS.is_dir() else 'generated corpus'}); "
+    served = args.corpus or ("../shared/corpus" if CORPUS.is_dir() else "generated corpus")
+    print(f"archive: {base_db} ({served}); "
           f"{args.seconds} s per run; wrk timeout 10 s")  # fmt: skip
     print("| connections | ingest running | requests/s | p50 ms | p99 ms | errors + timeouts "
           "| non-2xx | slowest /healthz | ingests |")  # fmt: skip

@@ -58,7 +58,11 @@ def serving(
         yield base, proc.pid
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a server stuck in its requests does not stop
+            proc.kill()
+            proc.wait()
         if log:
             output.close()  # type: ignore[union-attr]
 
