@@ -42,7 +42,7 @@ from app.language.services import fingerprint_index
 from app.parse.repair import may_be_fragment, repair
 from app.search.services import search_index
 from app.store.models import Corrigendum
-from app.store.services import settle
+from app.store.services import mark_changed, settle
 
 __all__ = ["FileOutcome", "IngestReport", "ingest"]
 
@@ -146,6 +146,7 @@ def _write(
                 )
                 for corrigendum in corrigenda:
                     report.outcomes.append(_apply_corrigendum(session, corrigendum, writer.now))
+                mark_changed(session.connection())
                 session.commit()
         finally:
             for handle in handles.values():

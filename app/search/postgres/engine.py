@@ -1,0 +1,275 @@
+"""Search on PostgreSQL: the archive's query language as a tsquery over `paragraph.tsv`.
+
+The meaning is the FTS5 engine's (`app.search.fts5.engine`): words all present, "phrases" in
+order, OR, exclusions and prefixes; case and accents folded, no stemming. Both sides are folded
+by the database's own `archive_fold` (migration 0001), the words of a query in one round trip,
+so a query and the paragraphs it should find are always folded alike. Every lexeme is quoted
+into the tsquery: what a user types is never tsquery syntax.
+
+Differences from FTS5, by design of each engine: counts and the per-year history are exact (a
+GIN index answers them with a bitmap, with no need for the timeline's samples); relevance is
+`ts_rank_cd` (cover density, normalised by length) rather than BM25, over the same newest
+`RANK_CAP` matches; matches are marked in Python (`app.search.marking`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app.search.interfaces import SearchLimits
+from app.search.marking import excerpt, mark
+from app.search.query import Query, Term
+from app.search.results import Filters, Hit, SearchResult, Sort, Use, marked
+from app.store.models import Statement
+
+RANK_CAP = 1_000
+"""Relevance ranks at most this many matches, the newest (as on FTS5)."""
+SNIPPET_FROM_WORDS = 80
+SNIPPET_TOKENS = 48
+STATEMENT_TIMEOUT_MS = 5_000
+
+Phrases = list[tuple[tuple[str, ...], bool]]
+
+
+def quote_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class _Folded:
+    """The query's words folded by the database, and the tsquery they make."""
+
+    def __init__(self, session: Session, query: Query) -> None:
+        tokens = sorted({t for term in query.terms() for t in term.tokens})
+        rows = session.connection().exec_driver_sql(
+            "SELECT t, archive_fold(t) FROM unnest(CAST(? AS text[])) AS t", (tokens,)
+        )
+        self.folded: dict[str, tuple[str, ...]] = {t: tuple(f.split()) for t, f in rows}
+        self.query = query
+
+    def lexemes(self, term: Term) -> tuple[str, ...]:
+        return tuple(w for t in term.tokens for w in self.folded.get(t, ()))
+
+    def term(self, term: Term) -> str | None:
+        words = self.lexemes(term)
+        if not words:
+            return None
+        parts = [quote_lexeme(w) for w in words]
+        if term.prefix:
+            parts[-1] += ":*"
+        return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+
+    def tsquery(self) -> str | None:
+        groups = []
+        for group in self.query.groups:
+            alternatives = [t for t in (self.term(term) for term in group) if t]
+            if alternatives:
+                groups.append("(" + " | ".join(alternatives) + ")")
+        if not groups:
+            return None
+        expression = " & ".join(groups)
+        for term in self.query.excluded:
+            if (text := self.term(term)) is not None:
+                expression = f"({expression}) & !{text}"
+        return expression
+
+    def phrases(self) -> Phrases:
+        """What to mark: the words of the terms to find (not of those excluded)."""
+        return [(self.lexemes(t), t.prefix) for g in self.query.groups for t in g if t.tokens]
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["p.tsv @@ to_tsquery('simple', ?)"]
+    params: list[Any] = []
+    if filters.year_from is not None:
+        clauses.append("s.year >= ?")
+        params.append(filters.year_from)
+    if filters.year_to is not None:
+        clauses.append("s.year <= ?")
+        params.append(filters.year_to)
+    if filters.agenda_item is not None:
+        clauses.append("s.agenda_item = ?")
+        params.append(filters.agenda_item)
+    return " AND ".join(clauses), params
+
+
+FROM = "FROM paragraph p JOIN statement s ON s.pk = p.statement_pk"
+
+
+def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
+    conn = session.connection()
+    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}")
+    return list(conn.exec_driver_sql(sql, tuple(params)))
+
+
+def search(
+    session: Session,
+    query: Query,
+    *,
+    filters: Filters = Filters(),
+    sort: Sort = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Paragraphs matching `query`, one page of them, with totals and the per-year history."""
+    result = SearchResult(query)
+    if query.fts() is None:
+        return result
+    folded = _Folded(session, query)
+    tsquery = folded.tsquery()
+    if tsquery is None:
+        return result
+    where, params = _where(filters)
+    args = [tsquery, *params]
+
+    years = _rows(
+        session,
+        f"SELECT s.year, count(*), count(DISTINCT s.pk) {FROM} WHERE {where} GROUP BY s.year",
+        args,
+    )
+    if not years:
+        return result
+    result.years = {int(y): int(n) for y, n, _ in years}
+    result.total_paragraphs = sum(result.years.values())
+    result.total_statements = sum(int(k) for _, _, k in years)
+
+    def edge(order: str) -> int:
+        rows = _rows(
+            session,
+            f"SELECT p.id {FROM} WHERE {where} ORDER BY s.date {order}, s.pk {order}, "
+            f"p.number {order} LIMIT 1",
+            args,
+        )
+        return int(rows[0][0])
+
+    first, latest = edge("ASC"), edge("DESC")
+
+    if sort == "relevance":
+        newest = _rows(
+            session,
+            f"SELECT p.id, s.date {FROM} WHERE {where} ORDER BY s.date DESC, p.id DESC "
+            f"LIMIT {RANK_CAP + 1}",
+            args,
+        )
+        if len(newest) > RANK_CAP:
+            newest = newest[:RANK_CAP]
+            result.ranked_among = RANK_CAP
+            result.ranked_since = _date(newest[-1][1])
+        ids = [int(r[0]) for r in newest]
+        ranked = _rows(
+            session,
+            "SELECT p.id, ts_rank_cd(p.tsv, to_tsquery('simple', ?), 1) AS rank "
+            "FROM paragraph p WHERE p.id = ANY(?) ORDER BY rank DESC, p.id DESC "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}",
+            [tsquery, ids],
+        )
+        page = [(int(pid), float(rank)) for pid, rank in ranked]
+    else:
+        order = "DESC" if sort == "newest" else "ASC"
+        rows = _rows(
+            session,
+            f"SELECT p.id {FROM} WHERE {where} ORDER BY s.date {order}, p.id {order} "
+            f"LIMIT {int(limit)} OFFSET {int(offset)}",
+            args,
+        )
+        page = [(int(r[0]), 0.0) for r in rows]
+
+    wanted = [pid for pid, _ in page] + [first, latest]
+    located = {
+        int(pid): (int(pk), int(number), plain)
+        for pid, pk, number, plain in _rows(
+            session,
+            "SELECT id, statement_pk, number, plain FROM paragraph WHERE id = ANY(?)",
+            [wanted],
+        )
+    }
+    statements = _statements(session, {pk for pk, _, _ in located.values()})
+    phrases = folded.phrases()
+    for pid, rank in page:
+        pk, number, plain = located[pid]
+        shown = (
+            mark(plain, phrases)
+            if len(plain.split()) < SNIPPET_FROM_WORDS
+            else excerpt(plain, phrases, tokens=SNIPPET_TOKENS)
+        )
+        result.hits.append(Hit(statements[pk], number, marked(shown), rank))
+    result.first_use = Use(statements[located[first][0]], located[first][1])
+    result.latest_use = Use(statements[located[latest][0]], located[latest][1])
+    pks = sorted(statements)
+    result.paragraph_counts = {
+        int(pk): int(n)
+        for pk, n in _rows(
+            session,
+            "SELECT statement_pk, count(*) FROM paragraph WHERE statement_pk = ANY(?) "
+            "GROUP BY statement_pk",
+            [pks],
+        )
+    }
+    return result
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _statements(session: Session, pks: Iterable[int]) -> dict[int, Statement]:
+    wanted = set(pks)
+    if not wanted:
+        return {}
+    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    rows = session.exec(
+        select(Statement).where(col(Statement.pk).in_(wanted)).options(*(defer(c) for c in big))
+    )
+    return {s.pk: s for s in rows if s.pk is not None}
+
+
+def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
+    """A statement's paragraphs matching `query`, matched words marked, by number."""
+    if query.fts() is None:
+        return {}
+    folded = _Folded(session, query)
+    tsquery = folded.tsquery()
+    if tsquery is None:
+        return {}
+    phrases = folded.phrases()
+    rows = _rows(
+        session,
+        "SELECT number, plain FROM paragraph WHERE statement_pk = ? "
+        "AND tsv @@ to_tsquery('simple', ?)",
+        [statement_pk, tsquery],
+    )
+    return {int(number): marked(mark(plain, phrases)) for number, plain in rows}
+
+
+def prepare(session: Session) -> bool:
+    """Nothing to build ahead: the GIN index answers every query as it comes."""
+    return True
+
+
+def prepared(session: Session) -> bool:
+    return True
+
+
+def clear_caches(*, timelines: bool = True) -> None:
+    """This engine keeps nothing between requests."""
+
+
+def check_readable(session: Session) -> None:
+    session.connection().exec_driver_sql("SELECT id FROM paragraph WHERE tsv IS NOT NULL LIMIT 1")
+
+
+class PostgresSearch:
+    """The search service over PostgreSQL's full-text search (`SearchService`)."""
+
+    limits = SearchLimits(sample=0, rank_cap=RANK_CAP, max_prefix_words=0)
+    search = staticmethod(search)
+    marked_paragraphs = staticmethod(marked_paragraphs)
+    prepare = staticmethod(prepare)
+    prepared = staticmethod(prepared)
+    clear_caches = staticmethod(clear_caches)
+    check_readable = staticmethod(check_readable)
