@@ -119,6 +119,15 @@ class Server:
         )  # fmt: skip
         return done.stdout.strip()
 
+    def admin(self, sql: str) -> None:
+        """Run one statement outside a transaction (CREATE/DROP DATABASE) on `postgres`."""
+        import psycopg
+
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)  # type: ignore[arg-type]
+
     def make_standby(self, name: str = "standby") -> Server:
         """A hot standby of this server (`pg_basebackup -R`: it streams from here)."""
         data = self.folder / name

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from app.parse.repair import repair, restore_line_end_hyphens
+from tests.searching import index_hits
 
 # How many paragraphs of the archive use each word, as the search index counts them: the
 # possessive "s" of "Council’s" and item labels "(c)" are counted as words on their own.
@@ -200,12 +201,11 @@ def test_ingest_repairs_a_split_whose_pieces_are_both_common_words(
     )
     report = ingest(engine, [tmp_path])
     assert report.repairs >= 1
+    found = [
+        (s.source_name, p.text)
+        for s, p in index_hits(engine, '"all member states to improve border"')
+    ]
     with engine.connect() as conn:
-        found = conn.exec_driver_sql(
-            "SELECT s.source_name, p.text FROM paragraph_fts f JOIN paragraph p ON p.id = f.rowid "
-            "JOIN statement s ON s.pk = p.statement_pk WHERE paragraph_fts MATCH ?",
-            ('"all member states to improve border"',),
-        ).all()
         source = conn.exec_driver_sql(
             "SELECT source_text FROM statement WHERE source_name = 'damaged.txt'"
         ).scalar_one()

@@ -134,9 +134,10 @@ def search(
     )
     if not years:
         return result
-    result.years = {int(y): int(n) for y, n, _ in years}
-    result.total_paragraphs = sum(result.years.values())
-    result.total_statements = sum(int(k) for _, _, k in years)
+    # Per year: statements using the language (a statement falls in one year, so they add up).
+    result.years = {int(y): int(k) for y, _, k in years}
+    result.total_paragraphs = sum(int(n) for _, n, _ in years)
+    result.total_statements = sum(result.years.values())
 
     def edge(order: str) -> int:
         rows = _rows(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
 from app.store import queries
+from app.store.engine import is_file
 from app.store.maintenance import NotOnThisEngine, snapshot
 from app.web.deps import SessionDep
 from app.web.templating import templates
@@ -23,7 +24,11 @@ def about(request: Request, session: SessionDep) -> Response:
     return templates.TemplateResponse(
         request,
         "about.html",
-        {"stats": queries.archive_stats(session), "completeness": queries.completeness(session)},
+        {
+            "stats": queries.archive_stats(session),
+            "completeness": queries.completeness(session),
+            "sqlite_download": is_file(request.app.state.db_path),
+        },
     )
 
 
