@@ -164,8 +164,9 @@ def search(
         ids = [int(r[0]) for r in newest]
         ranked = _rows(
             session,
-            "SELECT p.id, ts_rank_cd(p.tsv, to_tsquery('simple', ?), 1) AS rank "
-            "FROM paragraph p WHERE p.id = ANY(?) ORDER BY rank DESC, p.id DESC "
+            # Negated, so that lower is more relevant as with BM25 (the API's contract).
+            "SELECT p.id, -ts_rank_cd(p.tsv, to_tsquery('simple', ?), 1) AS rank "
+            "FROM paragraph p WHERE p.id = ANY(?) ORDER BY rank, p.id DESC "
             f"LIMIT {int(limit)} OFFSET {int(offset)}",
             [tsquery, ids],
         )
