@@ -20,7 +20,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import create_engine
 
 from app.core.config import MIGRATIONS_DIR, PROJECT_ROOT
@@ -91,6 +91,28 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+def create_database_if_missing(url: str) -> bool:
+    """Create the URL's database when the server has none of that name; whether it did."""
+    target = make_url(driver_url(url))
+    name = target.database
+    if not name:
+        raise ValueError(f"{url}: the URL names no database")
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+            ).first()
+            if exists is None:
+                # An identifier cannot be bound: quote it as PostgreSQL quotes identifiers.
+                conn.exec_driver_sql('CREATE DATABASE "' + name.replace('"', '""') + '"')
+                return True
+        return False
+    finally:
+        server.dispose()
+
+
 def migrate(url: str) -> None:
-    """Upgrade the archive's schema to the latest revision (the database must exist)."""
+    """Create the database if needed and upgrade its schema to the latest revision."""
+    create_database_if_missing(url)
     command.upgrade(alembic_config(url), "head")
