@@ -16,17 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from app.search.cache import LRU
 from app.search.interfaces import SearchLimits
 from app.search.marking import excerpt, mark
 from app.search.query import Query, Term
 from app.search.results import Filters, Hit, SearchResult, Sort, Use, marked
 from app.store.models import Statement
+from app.store.services import archive_version
 
 RANK_CAP = 1_000
 """Relevance ranks at most this many matches, the newest (as on FTS5)."""
@@ -126,29 +129,15 @@ def search(
         return result
     where, params = _where(filters)
     args = [tsquery, *params]
-
-    years = _rows(
-        session,
-        f"SELECT s.year, count(*), count(DISTINCT s.pk) {FROM} WHERE {where} GROUP BY s.year",
-        args,
-    )
-    if not years:
+    version = archive_version(session.connection())
+    key = (version, tsquery, filters) if version else None
+    summary = _summaries.get_or_compute(key, lambda: _summarize(session, where, args))
+    if summary is None:
         return result
-    # Per year: statements using the language (a statement falls in one year, so they add up).
-    result.years = {int(y): int(k) for y, _, k in years}
-    result.total_paragraphs = sum(int(n) for _, n, _ in years)
+    result.years = dict(summary.years)
+    result.total_paragraphs = summary.paragraphs
     result.total_statements = sum(result.years.values())
-
-    def edge(order: str) -> int:
-        rows = _rows(
-            session,
-            f"SELECT p.id {FROM} WHERE {where} ORDER BY s.date {order}, s.pk {order}, "
-            f"p.number {order} LIMIT 1",
-            args,
-        )
-        return int(rows[0][0])
-
-    first, latest = edge("ASC"), edge("DESC")
+    first, latest = summary.first, summary.latest
 
     if sort == "relevance":
         newest = _rows(
@@ -215,6 +204,47 @@ def search(
     return result
 
 
+@dataclass(frozen=True)
+class _Summary:
+    years: tuple[tuple[int, int], ...]
+    """Statements using the language, per year (a statement falls in one year)."""
+    paragraphs: int
+    first: int
+    latest: int
+
+
+_summaries: LRU[tuple[Any, ...], _Summary | None] = LRU(1024)
+"""Counts, history and first and latest use of recent queries, per version of the archive:
+for a common word they are the costly part (every match is counted), and they stay true
+until the next ingest commits."""
+
+
+def _summarize(session: Session, where: str, args: list[Any]) -> _Summary | None:
+    years = _rows(
+        session,
+        f"SELECT s.year, count(*), count(DISTINCT s.pk) {FROM} WHERE {where} GROUP BY s.year",
+        args,
+    )
+    if not years:
+        return None
+
+    def edge(order: str) -> int:
+        rows = _rows(
+            session,
+            f"SELECT p.id {FROM} WHERE {where} ORDER BY s.date {order}, s.pk {order}, "
+            f"p.number {order} LIMIT 1",
+            args,
+        )
+        return int(rows[0][0])
+
+    return _Summary(
+        years=tuple(sorted((int(y), int(k)) for y, _, k in years)),
+        paragraphs=sum(int(n) for _, n, _ in years),
+        first=edge("ASC"),
+        latest=edge("DESC"),
+    )
+
+
 def _date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
@@ -258,7 +288,8 @@ def prepared(session: Session) -> bool:
 
 
 def clear_caches(*, timelines: bool = True) -> None:
-    """This engine keeps nothing between requests."""
+    """Forget the counts kept between requests (this engine has no timelines)."""
+    _summaries.clear()
 
 
 def check_readable(session: Session) -> None:
