@@ -28,6 +28,7 @@ from app.store.postgres.version import VERSION_KEY, read_version
 
 READER_CONNECTIONS = 8
 """Connections a worker keeps open for readers."""
+READER_STATEMENT_TIMEOUT_MS = 10_000
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -74,7 +75,11 @@ def make_engine(url: str, *, readonly: bool = False) -> Engine:
             pool_size=READER_CONNECTIONS,
             max_overflow=READER_CONNECTIONS,
             isolation_level="REPEATABLE READ",
-            connect_args={"options": "-c default_transaction_read_only=on"},
+            # Readers never write, and no request may hold the server longer than this.
+            connect_args={
+                "options": "-c default_transaction_read_only=on "
+                f"-c statement_timeout={READER_STATEMENT_TIMEOUT_MS}"
+            },
         )
     engine = create_engine(driver_url(url), **options)
     event.listen(engine, "before_cursor_execute", _translate_driver_sql, retval=True)
