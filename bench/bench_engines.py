@@ -65,7 +65,7 @@ def _get(url: str) -> float:
 
 def _pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def search_figures(base: str, repeat: int, rng: random.Random) -> dict[str, dict[str, float]]:
