@@ -141,34 +141,44 @@ def search(
     result.total_statements = sum(result.years.values())
     first, latest = summary.first, summary.latest
 
-    if sort == "relevance":
-        newest = _rows(
-            session,
-            f"SELECT p.id, s.date {FROM} WHERE {where} ORDER BY s.date DESC, p.id DESC "
-            f"LIMIT {RANK_CAP + 1}",
-            args,
-        )
-        if len(newest) > RANK_CAP:
-            newest = newest[:RANK_CAP]
-            result.ranked_among = RANK_CAP
-            result.ranked_since = _date(newest[-1][1])
-        ids = [int(r[0]) for r in newest]
+    # Rank = minus ts_rank_cd, so that lower is more relevant as with BM25 (the API's contract).
+    score_sql = "-ts_rank_cd(p.tsv, to_tsquery('simple', ?), 1)"
+    if sort == "relevance" and summary.paragraphs <= RANK_CAP:
         ranked = _rows(
             session,
-            # Negated, so that lower is more relevant as with BM25 (the API's contract).
-            "SELECT p.id, -ts_rank_cd(p.tsv, to_tsquery('simple', ?), 1) AS rank "
-            "FROM paragraph p WHERE p.id = ANY(?) ORDER BY rank, p.id DESC "
+            f"SELECT p.id, {score_sql} AS rank {FROM} WHERE {where} ORDER BY rank, p.id DESC "
             f"LIMIT {int(limit)} OFFSET {int(offset)}",
-            [tsquery, ids],
+            [tsquery, *args],
         )
-        page = [(int(pid), float(rank)) for pid, rank in ranked]
+        page = [(int(pid), float(score)) for pid, score in ranked]
+    elif sort == "relevance":
+        # The newest RANK_CAP matches lie in the latest years that hold that many: only those
+        # years' matches are read and sorted.
+        since = _years_holding(summary, RANK_CAP + 1, newest=True)
+        newest = _rows(
+            session,
+            f"SELECT p.id, s.date {FROM} WHERE {where} AND s.year >= ? "
+            f"ORDER BY s.date DESC, p.id DESC LIMIT {RANK_CAP}",
+            [*args, since],
+        )
+        result.ranked_among = RANK_CAP
+        result.ranked_since = _date(newest[-1][1])
+        ranked = _rows(
+            session,
+            f"SELECT p.id, {score_sql} AS rank FROM paragraph p WHERE p.id = ANY(?) "
+            f"ORDER BY rank, p.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
+            [tsquery, [int(r[0]) for r in newest]],
+        )
+        page = [(int(pid), float(score)) for pid, score in ranked]
     else:
-        order = "DESC" if sort == "newest" else "ASC"
+        newest_first = sort == "newest"
+        order = "DESC" if newest_first else "ASC"
+        bound = _years_holding(summary, offset + limit, newest=newest_first)
         rows = _rows(
             session,
-            f"SELECT p.id {FROM} WHERE {where} ORDER BY s.date {order}, p.id {order} "
-            f"LIMIT {int(limit)} OFFSET {int(offset)}",
-            args,
+            f"SELECT p.id {FROM} WHERE {where} AND s.year {'>=' if newest_first else '<='} ? "
+            f"ORDER BY s.date {order}, p.id {order} LIMIT {int(limit)} OFFSET {int(offset)}",
+            [*args, bound],
         )
         page = [(int(r[0]), 0.0) for r in rows]
 
@@ -210,6 +220,7 @@ def search(
 class _Summary:
     years: tuple[tuple[int, int], ...]
     """Statements using the language, per year (a statement falls in one year)."""
+    paragraphs_by_year: tuple[tuple[int, int], ...]
     paragraphs: int
     first: int
     latest: int
@@ -230,21 +241,35 @@ def _summarize(session: Session, where: str, args: list[Any]) -> _Summary | None
     if not years:
         return None
 
-    def edge(order: str) -> int:
+    def edge(order: str, year: int) -> int:
+        # Within the first (or last) year only: the rest of the matches need not be read.
         rows = _rows(
             session,
-            f"SELECT p.id {FROM} WHERE {where} ORDER BY s.date {order}, s.pk {order}, "
-            f"p.number {order} LIMIT 1",
-            args,
+            f"SELECT p.id {FROM} WHERE {where} AND s.year = ? ORDER BY s.date {order}, "
+            f"s.pk {order}, p.number {order} LIMIT 1",
+            [*args, year],
         )
         return int(rows[0][0])
 
+    held = sorted(int(y) for y, _, _ in years)
     return _Summary(
         years=tuple(sorted((int(y), int(k)) for y, _, k in years)),
+        paragraphs_by_year=tuple(sorted((int(y), int(n)) for y, n, _ in years)),
         paragraphs=sum(int(n) for _, n, _ in years),
-        first=edge("ASC"),
-        latest=edge("DESC"),
+        first=edge("ASC", held[0]),
+        latest=edge("DESC", held[-1]),
     )
+
+
+def _years_holding(summary: _Summary, wanted: int, *, newest: bool) -> int:
+    """The year back to which (or, oldest first, up to which) the matches number `wanted`."""
+    years = sorted(summary.paragraphs_by_year, reverse=newest)
+    seen = 0
+    for year, n in years:
+        seen += n
+        if seen >= wanted:
+            return year
+    return years[-1][0]
 
 
 def _date(value: object) -> dt.date:
