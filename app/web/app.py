@@ -21,7 +21,7 @@ from app.store.engine import make_engine
 from app.store.services import watch_version
 from app.web.middleware import ArchiveMiddleware
 from app.web.pagecache import PageCache
-from app.web.routes import agenda, api, citations, data, health, pages, reuse, search
+from app.web.routes import agenda, api, citations, data, docs, health, pages, reuse, search
 from app.web.templating import templates
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,11 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         title="Security Council presidential statements archive",
         description="Browse and search the statements by the President of the UN Security Council.",
         lifespan=lifespan,
+        docs_url=None,  # app.web.routes.docs serves /docs without a CDN
+        redoc_url=None,
     )
+    # Mounted before /static, which would otherwise claim its paths.
+    app.mount(docs.SWAGGER_UI_URL, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the ETag and the page cache see the compressed body, so a cached page
     # is compressed once.
@@ -65,6 +69,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(data.router)
     app.include_router(search.router)
+    app.include_router(docs.router)
     for router in (reuse.router, citations.router, agenda.router):  # issue 6
         app.include_router(router)
 

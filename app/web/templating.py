@@ -15,7 +15,7 @@ from app.parse.citations import DOCUMENT, PRST, RESOLUTION, Citation, find_citat
 from app.parse.ids import symbol_to_id
 from app.parse.text import EMPHASIS_RE
 from app.store.agenda import agenda_slug
-from app.web.charts import year_chart
+from app.store.models import Statement
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates change with a deploy, never under a running server: no stat() of every template
@@ -72,9 +72,15 @@ def page_url(request: Request, page: int) -> str:
     return f"{request.url.path}?{urlencode(params)}" if params else request.url.path
 
 
-templates.env.filters["year_chart"] = year_chart
+def url_with(request: Request, **params: object) -> str:
+    """The current URL, from its first page, with `params` set (filters changed)."""
+    url = request.url.remove_query_params("page").include_query_params(**params)
+    return f"{url.path}?{url.query}"
+
+
 templates.env.filters["paragraph_parts"] = paragraph_parts
 templates.env.globals["page_url"] = page_url
+templates.env.globals["url_with"] = url_with
 # --- Citations and agenda items (issue 6) ---
 _TAG_RE = re.compile(r"(<[^>]*>)")
 # Letters that re.IGNORECASE matches to an ASCII letter although str.lower() does not.
@@ -138,6 +144,16 @@ def text_with_citations(text: str | None) -> Markup:
 templates.env.filters["cited"] = text_with_citations
 templates.env.filters["agenda_slug"] = agenda_slug
 templates.env.filters["symbol_id"] = symbol_to_id
+
+
+def citation(statement: Statement, number: int | None = None) -> str:
+    """How to cite a statement or one of its paragraphs: S/PRST/2012/16, para. 9 (25 April 2012)."""
+    name = statement.symbol or f"Statement of {long_date(statement.date)}"
+    para = f", para. {number}" if number is not None else ""
+    return f"{name}{para} ({long_date(statement.date)})"
+
+
+templates.env.globals["citation"] = citation
 
 
 def absolute_url(request: Request, path: str) -> str:
