@@ -114,8 +114,9 @@ def _citation_href(citation: Citation) -> str:
     return f"/citations#{agenda_slug(citation.key)}"
 
 
-def link_citations(html: Markup | str) -> Markup:
-    """Safe HTML (such as `render_text` gives) with each cited document made a link.
+def link_citations(html: Markup | str, here: str | None = None) -> Markup:
+    """Safe HTML (such as `render_text` gives) with each cited document made a link, except a
+    citation of the page `here` itself, which is only marked (a link would lead back to it).
 
     Only text between tags is searched, so a citation split by emphasis stays unlinked.
     """
@@ -128,19 +129,30 @@ def link_citations(html: Markup | str) -> Markup:
         for found in find_citations(part):
             if found.start < last:
                 continue  # inside a longer citation already linked
-            href = escape(_citation_href(found.citation))
+            href = _citation_href(found.citation)
             out.append(part[last : found.start])
-            out.append(f'<a class="citation" href="{href}">{part[found.start : found.end]}</a>')
+            cited = part[found.start : found.end]
+            if href == here:
+                out.append(f'<strong class="citation-here">{cited}</strong>')
+            else:
+                out.append(f'<a class="citation" href="{escape(href)}">{cited}</a>')
             last = found.end
         out.append(part[last:])
     return Markup("".join(out))
 
 
-def text_with_citations(text: str | None) -> Markup:
-    """`render_text`, then `link_citations`: a paragraph as HTML with its citations linked."""
-    return link_citations(render_text(text))
+def text_with_citations(text: str | None, here: str | None = None) -> Markup:
+    """`render_text`, then `link_citations`: a paragraph as HTML with its citations linked
+    (but for those of the page `here`)."""
+    return link_citations(render_text(text), here)
 
 
+def small_change(text: str) -> bool:
+    """A change of a few characters (a comma, "s"), which a reader could miss in a diff."""
+    return len(text.strip()) <= 3
+
+
+templates.env.tests["small_change"] = small_change
 templates.env.filters["cited"] = text_with_citations
 templates.env.filters["agenda_slug"] = agenda_slug
 templates.env.filters["symbol_id"] = symbol_to_id
