@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from app.parse.furniture import is_furniture, is_trailer, strip_glued_furniture
-from app.parse.repair import GLUED, restore_line_end_hyphens
+from app.parse.seams import GLUED, mark_line_end_seams
 from app.parse.text import CLOSE_QUOTES, OPEN_QUOTES
 
 PAGE_BREAK = "\f"
@@ -133,10 +133,10 @@ def _opens_paragraph_unquoted(text: str, previous: str | None, width: int) -> bo
 
 
 def _restore_hyphens(body: list[Line], width: int) -> list[Line]:
-    """Printed pages (page edges, lines of a page's width): the hyphens pdftotext dropped
-    where it glued two lines together put back."""
+    """Printed pages (page edges, lines of a page's width): the seams where pdftotext glued
+    two lines together and dropped a hyphen, marked (`app.parse.seams`)."""
     before = _texts(body)
-    restored = restore_line_end_hyphens(before, width)
+    restored = mark_line_end_seams(before, width)
     if restored is before:
         return body
     return [

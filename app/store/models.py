@@ -45,6 +45,11 @@ class Paragraph(SQLModel, table=True):
         "extraction are rejoined (the source file keeps them as extracted)"
     )
     plain: str = Field(description="The same words without markup: what search indexes")
+    printed: str | None = Field(
+        default=None,
+        description="The paragraph as extracted, before the repairs of extraction damage in "
+        "`text` (None when nothing was repaired)",
+    )
 
 
 class Source(SQLModel, table=True):
