@@ -315,10 +315,12 @@ def _camel(m: re.Match[str], evidence: Evidence) -> str:
 # --- What was repaired -------------------------------------------------------------------
 
 
-def repairs_between(printed: str, text: str) -> list[Repair]:
+def repairs_between(printed: str | None, text: str) -> list[Repair]:
     """The words repaired between the printed text and the repaired one (which differ only by
     spaces removed and hyphens added), each with where it stands in the repaired text; [] if
-    the two are not printed and repaired forms of one text."""
+    nothing was repaired (`printed` is None) or the two are not forms of one text."""
+    if printed is None:
+        return []
     changed: list[int] = []  # positions in `text` next to which something changed
     origin: list[int] = []  # for each position in `text`, the position in `printed`
     i = j = 0
@@ -330,7 +332,7 @@ def repairs_between(printed: str, text: str) -> list[Repair]:
         elif i < len(printed) and printed[i] == " ":
             changed.append(j)
             i += 1
-        elif text[j] == "-":
+        elif text[j] in "- ":  # a hyphen put back ("post-conflict", "short- and")
             changed.append(j)
             origin.append(i)
             j += 1
