@@ -73,6 +73,8 @@ OPENERS = '([“‘"-/'
 BARE_LETTER_RE = re.compile(r"(?:^|(?<=\s))[b-z](?=\s|$)")
 """A lower-case letter other than "a" standing alone between spaces: a fragment ("obligation
 s", "access t o"), never a word."""
+STRAY_LETTER_RE = re.compile(r"(?:^|(?<=\s))[b-zB-HJ-Z](?=\s|$)")
+"""A letter standing alone that may be a piece of a word ("U NAMA"), worth a look."""
 CAMEL_RE = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
 """Two capitalised words run together: "SecretaryGeneral"."""
 
@@ -251,7 +253,7 @@ def may_be_damaged(text: str, evidence: Evidence) -> bool:
     """Whether `text` may hold damage worth the archive's evidence: a seam parsing marked, a
     stray letter, a join the lexicon alone would make or nearly, or a continuation piece the
     lexicon does not know ("Ombud sperson": a word only the archive may know, split)."""
-    if SEAM in text or BARE_LETTER_RE.search(text):
+    if SEAM in text or STRAY_LETTER_RE.search(text):
         return True
     tokens = text.split(" ")
     if any(True for _ in _candidates(tokens, evidence, border=BORDER)):
@@ -366,15 +368,14 @@ def _word_around(text: str, at: int) -> tuple[int, int]:
 
 def suspects(text: str, evidence: Evidence) -> list[str]:
     """Words of a (repaired) text that still look like damage, for a person to read: stray
-    letters, lower-case words neither the lexicon nor the archive knows (a piece, or a rare
-    word), and words English does not know that read as two words run together."""
+    letters, pieces that would join into a known word but not surely enough ("be fore"), and
+    lower-case words neither the lexicon nor the archive knows (a piece, or a rare word)."""
     found: list[str] = [m.group(0) for m in BARE_LETTER_RE.finditer(text)]
+    tokens = text.split(" ")
+    found += [" ".join(g.pieces) for g in _candidates(tokens, evidence, border=BORDER)]
     known = KNOWN_ZIPF - 9
     for m in WORD_RE.finditer(text):
         word = m.group(0)
-        if not word[0].islower() or evidence.logp(word) >= known:
-            continue
-        if evidence.held(word) >= USAGE:
-            continue
-        found.append(word)
+        if word[0].islower() and evidence.logp(word) < known and evidence.held(word) < USAGE:
+            found.append(word)
     return found
