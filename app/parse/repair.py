@@ -62,6 +62,9 @@ ELISIONS = ("’", "'")
 SHORT_PIECE = 3
 """A run of pieces goes on past a piece only this short."""
 """What follows an elided word ("l’Accord"): no piece of a split word."""
+CONJUNCTIONS = ("and", "or")
+"""After a hyphen at a line end, and before a hyphenated word, the sign of a suspended hyphen
+("short- and long-term")."""
 USAGE = 2
 """The archive's usage decides a hyphen when it writes the form at least this often."""
 
@@ -201,8 +204,8 @@ def _best(groups: list[_Group], count: int) -> list[_Group]:
 def _own_word(piece: str, evidence: Evidence) -> bool:
     """Whether a piece is a word the Council uses on its own ("a", "it", "take"), not only a
     word of English at large ("foo")."""
-    if len(piece) == 1 and piece != "a":
-        return False
+    if len(piece) == 1:
+        return piece == "a"
     if zipf(evidence.english(piece)) < OWN_WORD_ZIPF:
         return False
     return not evidence.archive or evidence.held(piece) >= ARCHIVE_MIN
@@ -284,6 +287,10 @@ def resolve_seams(text: str, evidence: Evidence) -> str:
 
     def decide(m: re.Match[str]) -> str:
         head, tail = m.group(1), m.group(2)
+        if tail in CONJUNCTIONS:
+            # "short-" ended the line before "and long-term": a suspended hyphen
+            after = text[m.end() : m.end() + 60].split(" ", 2)
+            return f"{head}- {tail}" if len(after) > 1 and "-" in after[1] else head + tail
         if SEAM_HYPHEN in m.group(0) or _hyphenated(head, tail, evidence):
             return f"{head}-{tail}"
         return head + tail
@@ -346,18 +353,19 @@ def repairs_between(printed: str | None, text: str) -> list[Repair]:
     out: list[Repair] = []
     for at in changed:
         start, end = _word_around(text, at)
-        if out and out[-1].start == start:
-            continue
+        if out and out[-1].end >= start:  # the same word, or one a put-back space divides
+            start = out.pop().start
         out.append(Repair(printed[origin[start] : origin[end]], text[start:end], start, end))
     return out
 
 
 def _word_around(text: str, at: int) -> tuple[int, int]:
-    """The word of `text` (letters and hyphens) that position `at` is in or just after."""
+    """The word of `text` (letters and hyphens) that position `at` is in or next to; a space
+    put back at `at` ("short- and") joins the words either side."""
     start = at
     while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "-"):
         start -= 1
-    end = at
+    end = at + 1 if text[at : at + 1] == " " else at
     while end < len(text) and (text[end].isalpha() or text[end] == "-"):
         end += 1
     return start, end
