@@ -75,9 +75,10 @@ class Evidence:
         archive's when the archive uses it more (its own words), whichever is higher."""
         lower = word.lower()
         found = self.lexicon.get(lower, UNKNOWN)
-        held = self.archive.get(lower, 0) if self.archive else 0
-        if held >= ARCHIVE_MIN:
-            found = max(found, math.log10(held / self.total))
+        if self.archive:
+            held = self.archive.get(lower, 0)
+            if held >= ARCHIVE_MIN:
+                found = max(found, math.log10(held / self.total))
         return found
 
     def held(self, word: str) -> int:

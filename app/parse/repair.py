@@ -158,31 +158,39 @@ def _candidates(tokens: list[str], evidence: Evidence, *, border: float = 0.0) -
     prior. Runs gaining more than `border` are proposed. A run goes on past two pieces only
     through short ones ("servic e s", "a n d")."""
     known = KNOWN_ZIPF - 9
-    heads = [_head(token) for token in tokens]
-    for i in range(len(tokens) - 1):
+    logp = evidence.logp
+    # The common case inline (tokens of letters only, two pieces): this runs on every
+    # paragraph of every PDF text, in the parsing processes.
+    heads = [token if token.isalpha() else _head(token) for token in tokens]
+    last = len(tokens) - 1
+    for i in range(last):
         head = heads[i + 1]
-        if head is None or not tokens[i][-1:].isalpha():
+        left = tokens[i]
+        if head is None or not left[-1:].isalpha():
             continue
-        tail = _tail(tokens[i])
-        if tail is None or not _continues(tail, head):
+        tail = left if left.isalpha() else _tail(left)
+        if tail is None or not (head[0].islower() or (tail.isupper() and head.isupper())):
             continue
-        pieces = [tail]
-        for j in range(i + 1, min(len(tokens), i + MAX_PIECES)):
-            head = heads[j]
-            if head is None or not _continues(tail, head):
-                break
-            pieces.append(head)
+        pieces = [tail, head]
+        j = i + 1
+        while True:
             joined = "".join(pieces)
-            if len(joined) > MAX_JOINED:
-                break
-            found = evidence.logp(joined)
+            found = logp(joined)
             if found >= known:
                 apart = sum(_piece_logp(piece, evidence) for piece in pieces)
                 gain = found + (len(pieces) - 1) * DAMAGE - apart
                 if gain > border:
                     yield _Group(i, j, tuple(pieces), gain)
-            if len(head) != len(tokens[j]) or len(head) > SHORT_PIECE:
-                break  # the word ends there ("n-making"), or a long piece is a word's end
+            # Go on only through a short piece that ends its token ("servic e s", "a n d").
+            if len(head) > SHORT_PIECE or len(head) != len(tokens[j]) or j == last:
+                break
+            if len(pieces) == MAX_PIECES or len(joined) > MAX_JOINED:
+                break
+            j += 1
+            head = heads[j]
+            if head is None or not _continues(tail, head):
+                break
+            pieces.append(head)
 
 
 def _best(groups: list[_Group], count: int) -> list[_Group]:
