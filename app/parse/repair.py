@@ -66,7 +66,7 @@ CONJUNCTIONS = ("and", "or")
 """After a hyphen at a line end, and before a hyphenated word, the sign of a suspended hyphen
 ("short- and long-term")."""
 USAGE = 2
-"""The archive's usage decides a hyphen when it writes the form at least this often."""
+"""A word the archive holds this often is not a suspect of the report."""
 
 WORD_RE = re.compile(r"[^\W\d_]+")
 HEAD_RE = re.compile(r"^[^\W\d_]+")
@@ -307,12 +307,15 @@ def resolve_seams(text: str, evidence: Evidence) -> str:
 
 
 def _hyphenated(head: str, tail: str, evidence: Evidence) -> bool:
+    """Whether a seam was a compound's hyphen: the archive writes the two words apart more
+    often than run together; else, if it never writes them run together either (a name the
+    statement repeats is run together elsewhere), when English does not know the word."""
     glued = head + tail
     held = evidence.held(glued)
-    apart = evidence.phrase((head, tail), at_most=max(USAGE, held + 1)) or 0
-    if apart >= USAGE and apart > held:
+    apart = evidence.phrase((head, tail), at_most=held + 1) or 0
+    if apart > held:
         return True
-    if held >= USAGE:
+    if held:
         return False
     return zipf(evidence.english(glued)) < NEW_WORD_ZIPF
 
