@@ -346,6 +346,7 @@ def test_a_repaired_statement_is_found_shown_and_listed(
             assert [h["paragraph"] for h in hits["results"]], phrase
         data = client.get("/api/statements/S-PRST-2014-99").json()
         page = client.get("/statements/S-PRST-2014-99").text
+        one = client.get("/statements/S-PRST-2014-99/paragraphs/2").text
         source = client.get("/statements/S-PRST-2014-99/source.txt").text
     repairs = [r for p in data["paragraphs"] for r in p["repairs"]]
     assert {"printed": "postconflict", "repaired": "post-conflict"} in repairs
@@ -353,5 +354,6 @@ def test_a_repaired_statement_is_found_shown_and_listed(
     assert {"printed": "reconcil iation", "repaired": "reconciliation"} in repairs
     assert 'data-printed="ord er"' in page and 'tabindex="0"' in page
     assert ">order</span>" in page and "words repaired from PDF extraction damage" in page
+    assert 'data-printed="impun ity"' in one and ">impunity</span>" in one
     assert "in ord er to" in source and "postconflict" in source
     assert "peacebuilding" in data["paragraphs"][1]["text"]
