@@ -20,6 +20,7 @@ from app.parse.repair import (
     SEAM_HYPHEN,
     Repair,
     join_splits,
+    may_be_damaged,
     repair,
     repairs_between,
     resolve_seams,
@@ -42,6 +43,9 @@ ARCHIVE = [
     "The Security Council underlines its support as the situation deteriorates.",
     "The Secretary-General reports on the steps taken to protect civilians.",
     "Landlocked developing countries face particular challenges in trade.",
+    "The Council welcomes the efforts of subregional organizations.",
+    "It encourages regional and subregional arrangements to cooperate.",
+    "The Council supports the subregional office in West Africa.",
 ]
 ARCHIVE_WORDS = [re.findall(r"[^\W\d_]+", text.lower()) for text in ARCHIVE]
 
@@ -82,6 +86,8 @@ LEXICON_ONLY = Evidence()
         ("disarmament, demobil ization and reintegration", "demobilization and"),
         ("the smug gling of migrants", "the smuggling of migrants"),
         ("holding of genui nely free elections", "holding of genuinely free elections"),
+        # a word only the archive knows (English does not)
+        ("regional and subregio nal organizations", "regional and subregional organizations"),
         # 3. split just before a hyphen
         ("peacekee ping-related tasks", "peacekeeping-related tasks"),
         ("women in decisio n-making", "women in decision-making"),
@@ -126,6 +132,21 @@ def test_split_words_are_joined(damaged: str, repaired: str) -> None:
 def test_correct_text_is_left_alone(text: str) -> None:
     assert repair(text, EVIDENCE) == text
     assert repair(text, LEXICON_ONLY) == text
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ["in ord er to", "the Secur ity Council", "subregio nal", "U NAMA", f"post{SEAM}conflict"],
+)
+def test_the_parsing_processes_find_the_paragraphs_worth_repairing(damaged: str) -> None:
+    """With the lexicon alone (no archive in a parsing process), damage is suspected; a
+    paragraph of correct words is not."""
+    assert may_be_damaged(
+        f"The Council calls on States {damaged} as a matter of urgency.", LEXICON_ONLY
+    )
+    assert not may_be_damaged(
+        "The Council calls on States to act as a matter of urgency.", LEXICON_ONLY
+    )
 
 
 def test_a_two_letter_split_beside_a_word_needs_the_archive_to_agree() -> None:

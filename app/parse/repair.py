@@ -262,8 +262,9 @@ def join_splits(text: str, evidence: Evidence) -> str:
 
 def may_be_damaged(text: str, evidence: Evidence) -> bool:
     """Whether `text` may hold damage worth the archive's evidence: a seam parsing marked, a
-    stray letter, a join the lexicon alone would make or nearly, or a continuation piece the
-    lexicon does not know ("Ombud sperson": a word only the archive may know, split)."""
+    stray letter, a join the lexicon alone would make or nearly, or a piece the lexicon does
+    not know before a continuation ("Ombud sperson", "subregio nal": a word only the archive
+    may know, split; an acronym before a word is no piece)."""
     if SEAM in text or STRAY_LETTER_RE.search(text):
         return True
     tokens = text.split(" ")
@@ -275,7 +276,9 @@ def may_be_damaged(text: str, evidence: Evidence) -> bool:
             continue
         head = _head(right)
         tail = _tail(left)
-        if head and tail and _continues(tail, head) and head.lower() not in lexicon:
+        if not (head and tail and _continues(tail, head)):
+            continue
+        if head.lower() not in lexicon or (not tail.isupper() and tail.lower() not in lexicon):
             return True
     return False
 
