@@ -13,9 +13,11 @@ Three kinds of damage:
   (`app.parse.lexicon`). So "in formal", "road map" and "any one" stay two words (both pieces
   are common words), while "ord er" becomes "order" ("ord" and "er" are rare on their own). A
   joined word must be known; a piece after the first must start in lower case (names are
-  never run together), and a join whose pieces include a word of its own beside a stray letter
-  ("a s", "it s", "a n") is made only when the archive writes the joined word beside the same
-  neighbour ("as the", "its call"): a list label "a n" stays as printed.
+  never run together). A join that wins only narrowly ("re main" reads like "road map"), or
+  whose pieces put a stray letter beside a word of its own ("a s", "it s", "a n"), is made
+  only when the archive writes the joined word beside the same neighbour ("to remain", "as
+  the", "its call") and, for a narrow win, the pieces apart nowhere else: a list label "a n"
+  and the archive's own "road map" stay as printed.
 - **Hyphens lost at a line end** ("postconflict", "genderbased"): marked at parse time by
   `app.parse.seams` (where a line was glued to the next); decided here by `resolve_seams`
   from the archive's usage ("long-term" in other statements), else the lexicon (a run-together
@@ -49,6 +51,7 @@ join must make the text this much likelier (a hundred thousand times) to be made
 MAX_PIECES = 4
 """A word is cut into at most this many pieces ("servic e s")."""
 MAX_JOINED = 30
+"""Letters in a joined word at most."""
 KNOWN_ZIPF = 1.5
 """A joined word must be at least this common in English (Zipf scale), or held by the archive."""
 OWN_WORD_ZIPF = 3.0
@@ -59,9 +62,9 @@ hyphen was lost ("postconflict", "selfdefence"), when the archive does not say o
 BORDER = -3.0
 """A join gaining between this and 0 is made only when the archive's phrases agree."""
 ELISIONS = ("’", "'")
+"""What follows an elided word ("l’Accord"): no piece of a split word."""
 SHORT_PIECE = 3
 """A run of pieces goes on past a piece only this short."""
-"""What follows an elided word ("l’Accord"): no piece of a split word."""
 CONJUNCTIONS = ("and", "or")
 """After a hyphen at a line end, and before a hyphenated word, the sign of a suspended hyphen
 ("short- and long-term")."""
