@@ -91,8 +91,10 @@ LEXICON_ONLY = Evidence()
         # 3. split just before a hyphen
         ("peacekee ping-related tasks", "peacekeeping-related tasks"),
         ("women in decisio n-making", "women in decision-making"),
-        # a run of pieces, and an acronym in capitals
+        # a run of pieces
         ("basic social servic e s to all", "basic social services to all"),
+        # capitalised words run together
+        ("the report of the SecretaryGeneral on", "the report of the Secretary-General on"),
     ],
 )
 def test_split_words_are_joined(damaged: str, repaired: str) -> None:

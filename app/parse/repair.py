@@ -22,8 +22,8 @@ Three kinds of damage:
   `app.parse.seams` (where a line was glued to the next); decided here by `resolve_seams`
   from the archive's usage ("long-term" in other statements), else the lexicon (a run-together
   word English does not know, made of two words it does).
-- **Capitalised words run together** ("SecretaryGeneral") get their hyphen back when the
-  run-together form is unknown and both halves are common.
+- **Capitalised words run together** ("SecretaryGeneral") are decided as a seam is, when
+  both halves are common words.
 
 `repairs_between` recovers, from the printed and the repaired text, which words were
 repaired: what the statement page marks and the API lists.
@@ -265,10 +265,11 @@ def join_splits(text: str, evidence: Evidence) -> str:
 
 def may_be_damaged(text: str, evidence: Evidence) -> bool:
     """Whether `text` may hold damage worth the archive's evidence: a seam parsing marked, a
-    stray letter, a join the lexicon alone would make or nearly, or a piece the lexicon does
-    not know before a continuation ("Ombud sperson", "subregio nal": a word only the archive
-    may know, split; an acronym before a word is no piece)."""
-    if SEAM in text or STRAY_LETTER_RE.search(text):
+    stray letter, capitalised words run together, a join the lexicon alone would make or
+    nearly, or a piece the lexicon does not know before a continuation ("Ombud sperson",
+    "subregio nal": a word only the archive may know, split; an acronym before a word is no
+    piece)."""
+    if SEAM in text or STRAY_LETTER_RE.search(text) or CAMEL_RE.search(text):
         return True
     tokens = text.split(" ")
     if any(True for _ in _candidates(tokens, evidence, border=BORDER)):
@@ -327,15 +328,15 @@ def _hyphenated(head: str, tail: str, evidence: Evidence) -> bool:
 
 
 def _camel(m: re.Match[str], evidence: Evidence) -> str:
-    whole = m.group(0)
+    """Two capitalised words run together, decided as a seam: hyphenated when both are
+    words and the archive writes them apart more often, or English does not know the run
+    ("SecretaryGeneral"; never "MacArthur")."""
     halves = (m.group(1), m.group(2))
-    if (
-        evidence.held(whole) < USAGE
-        and zipf(evidence.english(whole)) < KNOWN_ZIPF
-        and all(zipf(evidence.logp(h)) >= OWN_WORD_ZIPF for h in halves)
+    if all(zipf(evidence.logp(h)) >= OWN_WORD_ZIPF for h in halves) and _hyphenated(
+        *halves, evidence
     ):
         return f"{halves[0]}-{halves[1]}"
-    return whole
+    return m.group(0)
 
 
 # --- What was repaired -------------------------------------------------------------------
