@@ -43,6 +43,7 @@ ARCHIVE = [
     "The Security Council underlines its support as the situation deteriorates.",
     "The Secretary-General reports on the steps taken to protect civilians.",
     "Landlocked developing countries face particular challenges in trade.",
+    "And there the Council stands; and there is more to do.",
     "The Council welcomes the efforts of subregional organizations.",
     "It encourages regional and subregional arrangements to cooperate.",
     "The Council supports the subregional office in West Africa.",
@@ -119,6 +120,9 @@ def test_split_words_are_joined(damaged: str, repaired: str) -> None:
         # proper names are never run together
         "General MacArthur",
         "Mr. Ban Ki-moon and Ms. Hiroute Guebre Sellassie",
+        # a prefix's hyphen after a word of its own
+        "and the re-establishment of State authority",
+        "the Security Council and the re-election of the President",
         # a suspended hyphen stays as printed
         "short- and long-term needs",
         "pre- and post-electoral violence",

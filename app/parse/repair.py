@@ -249,13 +249,22 @@ def _fits(tokens: list[str], group: _Group, evidence: Evidence) -> bool:
     return any((evidence.phrase(pair) or 0) >= 1 for pair in pairs)
 
 
+def _before_hyphen_ok(tokens: list[str], group: _Group, evidence: Evidence) -> bool:
+    """A split just before a hyphen ("decisio n-making") is joined only from a piece that is
+    no word of its own: "the re-establishment" is two words and a prefix's hyphen."""
+    if not tokens[group.last][len(group.pieces[-1]) :].startswith("-"):
+        return True
+    return group.gain > 0 and not _own_word(group.pieces[0], evidence)
+
+
 def join_splits(text: str, evidence: Evidence) -> str:
     """`text` with the words extraction split joined again (see the module's docstring)."""
     tokens = text.split(" ")
     groups = [
         group
         for group in _candidates(tokens, evidence, border=BORDER)
-        if not _needs_context(group, evidence) or _fits(tokens, group, evidence)
+        if _before_hyphen_ok(tokens, group, evidence)
+        and (not _needs_context(group, evidence) or _fits(tokens, group, evidence))
     ]
     chosen = _best([replace(g, gain=max(g.gain, 0.0) - BORDER) for g in groups], len(tokens))
     for group in reversed(chosen):
