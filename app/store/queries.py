@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.parse.ids import symbol_to_id
 from app.store.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
+from app.store.previews import Preview, previews
 
 DateOrder = Literal["newest", "oldest"]
 
@@ -76,6 +77,9 @@ class StatementRow:
     statement: Statement
     paragraph_count: int
     first_words: str
+    """The opening words of the paragraph that says what the statement is about."""
+    preview_number: int = 1
+    """That paragraph's number."""
 
 
 @dataclass
@@ -161,11 +165,10 @@ def list_statements(
 
 
 def summarize(session: Session, statements: list[Statement]) -> list[StatementRow]:
-    """Paragraph counts and opening words for a list of statements, in two queries."""
-    pks = [s.pk for s in statements]
+    """Paragraph counts and a preview (`app.store.previews`) for a list of statements."""
+    pks = [s.pk for s in statements if s.pk is not None]
     marks = ", ".join("?" * len(pks))
-    # Two queries, because each then reads one index only: the first counts entries of the
-    # statement_pk index, the second looks up paragraph 1 by (statement_pk, number).
+    # Counting reads entries of the statement_pk index only.
     counts = dict(
         _rows(
             session,
@@ -174,18 +177,14 @@ def summarize(session: Session, statements: list[Statement]) -> list[StatementRo
             *pks,
         )
     )
-    openings = dict(
-        _rows(
-            session,
-            f"SELECT statement_pk, plain FROM paragraph WHERE statement_pk IN ({marks}) "
-            "AND number = 1",
-            *pks,
+    shown = previews(session, pks)
+    rows = []
+    for s in statements:
+        preview = shown.get(s.pk or 0, Preview(1, ""))
+        rows.append(
+            StatementRow(s, counts.get(s.pk, 0), _first_words(preview.text), preview.number)
         )
-    )
-    return [
-        StatementRow(s, counts.get(s.pk, 0), _first_words(openings.get(s.pk) or ""))
-        for s in statements
-    ]
+    return rows
 
 
 def _first_words(text: str, words: int = 30) -> str:
