@@ -187,7 +187,7 @@ def cmd_repairs(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="archive-repairs-") as scratch:
         # Files given: ingested into a scratch archive of their own; else the archive itself.
         db = Path(scratch) / "repairs.db" if paths else _db_path(args)
-        if not db.exists() and not paths:
+        if isinstance(db, Path) and not db.exists() and not paths:
             log.error("%s: no such archive", db)
             return 2
         migrate(db)

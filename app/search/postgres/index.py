@@ -7,13 +7,12 @@ update of a paragraph's text, so there is nothing to add by hand; the GIN index 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
 from app.search.postgres.engine import quote_lexeme
 
-HOLDING_BATCH = 200
 ANALYSE_FROM = 0.1
 """After a run that added at least this share of the paragraphs, the planner's statistics are
 refreshed (autovacuum would, later)."""
@@ -33,16 +32,19 @@ class PostgresIndex:
             }
         )
 
-    def holding_any(
-        self, conn: Connection, words: Iterable[str], *, from_id: int
-    ) -> Iterator[tuple[int, str]]:
-        wanted = list(words)
-        for start in range(0, len(wanted), HOLDING_BATCH):
-            expression = " | ".join(quote_lexeme(w) for w in wanted[start : start + HOLDING_BATCH])
-            yield from conn.exec_driver_sql(
-                "SELECT id, plain FROM paragraph WHERE id >= ? AND tsv @@ to_tsquery('simple', ?)",
-                (from_id, expression),
-            )
+    def phrase_count(self, conn: Connection, words: Sequence[str], *, at_most: int) -> int:
+        lexemes = [w for word in words for w in word.lower().split() if w]
+        if not lexemes:
+            return 0
+        phrase = " <-> ".join(quote_lexeme(w) for w in lexemes)
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM (SELECT 1 FROM paragraph "
+                "WHERE tsv @@ to_tsquery('simple', ?) LIMIT ?) AS held",
+                (phrase, at_most),
+            ).scalar()
+            or 0
+        )
 
     def optimise(self, conn: Connection, *, added: int) -> None:
         total = conn.exec_driver_sql("SELECT count(*) FROM paragraph").scalar() or 0
