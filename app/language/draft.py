@@ -6,8 +6,8 @@ ingest makes between archived paragraphs (`app.language.reuse`), from the draft'
 1. **Paragraphs** (`segment`): blank lines, numbered paragraphs ("1.") and quoted paragraphs (a
    line opening with a quotation mark after a line that ends a sentence) start a new one; the
    lines of a paragraph are joined. Words are folded as `shingles.words` folds them (case,
-   accents, quotation marks, hyphens). A leading "The Security Council" is shown but left out
-   of the comparison: archived paragraphs write it or not.
+   accents, quotation marks, hyphens). A leading "The Security Council" is compared but
+   counted neither as agreed nor as new language: archived paragraphs write it or not.
 2. **Candidates** from the fingerprint index, as at ingest: the archived paragraphs listed
    under the paragraph's fingerprints, the `MAX_CANDIDATES` sharing most (the lowest ids, the
    oldest, first among equals). A fingerprint held by more than `MAX_DF` paragraphs is formula
@@ -128,9 +128,13 @@ class DraftParagraph:
     """As written, its lines joined (without the number it was printed with)."""
     label: str | None = None
     """The number it was printed with ("3" for "3. ..."), if any."""
+    name: str = ""
+    """What pages call it: its printed number, else its place among the paragraphs compared
+    (a heading or a short line is not compared, and has no name)."""
     tokens: list[Token] = field(default_factory=list)
     skip: int = 0
-    """Leading tokens left out of the comparison ("The Security Council")."""
+    """Leading tokens not counted ("The Security Council"): compared with the archive, but
+    neither agreed nor new language."""
 
     def __post_init__(self) -> None:
         if not self.tokens:
@@ -148,12 +152,16 @@ class DraftParagraph:
     @property
     def words(self) -> list[str]:
         """The folded words compared with the archive."""
-        return [t.word for t in self.tokens[self.skip :]]
+        return [t.word for t in self.tokens]
+
+    @property
+    def compared(self) -> bool:
+        """Whether it is long enough to share a run with the archive, and has words counted."""
+        return len(self.tokens) >= MIN_RUN and len(self.tokens) > self.skip
 
     def span(self, start: int, end: int) -> str:
-        """The text as written from compared word `start` to compared word `end - 1`."""
-        first, last = self.tokens[self.skip + start], self.tokens[self.skip + end - 1]
-        return self.text[first.start : last.end]
+        """The text as written from word `start` to word `end - 1`."""
+        return self.text[self.tokens[start].start : self.tokens[end - 1].end]
 
 
 def clean(text: str) -> str:
@@ -200,12 +208,17 @@ def segment(text: str) -> list[DraftParagraph]:
     if current:
         blocks.append(current)
     paragraphs: list[DraftParagraph] = []
+    compared = 0
     for lines in blocks:
         joined = re.sub(r"\s+", " ", " ".join(lines))
         label = None
         if m := NUMBERED_RE.match(joined):
             label, joined = m.group(1), joined[m.end() :]
-        paragraphs.append(DraftParagraph(len(paragraphs) + 1, joined, label))
+        paragraph = DraftParagraph(len(paragraphs) + 1, joined, label)
+        if paragraph.compared:
+            compared += 1
+            paragraph.name = label or str(compared)
+        paragraphs.append(paragraph)
     return paragraphs
 
 
@@ -269,7 +282,8 @@ Kind = Literal["opening", "agreed", "new", "plain"]
 class ParagraphCheck:
     paragraph: DraftParagraph
     agreed: list[bool] = field(default_factory=list)
-    """For each compared word, whether it is agreed language."""
+    """For each word, whether it lies in a run shared with the archive (empty when the
+    paragraph is not compared)."""
     precedents: list[Precedent] = field(default_factory=list)
     """The most similar first, the oldest first among equals (at most PRECEDENTS_SHOWN)."""
     closest_text: str | None = None
@@ -277,13 +291,18 @@ class ParagraphCheck:
     runs: list[AgreedRun] = field(default_factory=list)
 
     @property
+    def counted(self) -> list[bool]:
+        """`agreed` for the words counted (past the opening)."""
+        return self.agreed[self.paragraph.skip :]
+
+    @property
     def words(self) -> int:
-        """Words compared (0 when the paragraph is too short to compare)."""
-        return len(self.agreed)
+        """Words counted (0 when the paragraph is not compared)."""
+        return len(self.counted)
 
     @property
     def agreed_words(self) -> int:
-        return sum(self.agreed)
+        return sum(self.counted)
 
     @property
     def share(self) -> float:
@@ -295,7 +314,7 @@ class ParagraphCheck:
 
     @property
     def wholly_new(self) -> bool:
-        return self.compared and not any(self.agreed)
+        return self.compared and not any(self.counted)
 
     @property
     def closest(self) -> Precedent | None:
@@ -308,8 +327,9 @@ class ParagraphCheck:
         return word_diff(self.closest_text, self.paragraph.text)
 
     def new_language(self) -> list[str]:
-        """The runs of compared words that no archived paragraph shares, as written."""
-        return [self.paragraph.span(a, b) for a, b in _stretches(self.agreed, False)]
+        """The runs of counted words that no archived paragraph shares, as written."""
+        skip = self.paragraph.skip
+        return [self.paragraph.span(skip + a, skip + b) for a, b in _stretches(self.counted, False)]
 
     def segments(self) -> list[tuple[Kind, str]]:
         """The paragraph's text in pieces, each opening, agreed, new or plain (punctuation and
@@ -326,7 +346,7 @@ class ParagraphCheck:
             elif i < p.skip:
                 kind = "opening"
             else:
-                kind = "agreed" if self.agreed[i - p.skip] else "new"
+                kind = "agreed" if self.agreed[i] else "new"
             gap, word = p.text[at : token.start], p.text[token.start : token.end]
             if out and out[-1][0] == kind:
                 out[-1] = (kind, out[-1][1] + gap + word)
@@ -347,7 +367,7 @@ class Leaned:
     statement: StatementRef
     words: int
     """Draft words in runs its paragraphs share (once per draft paragraph)."""
-    paragraphs: tuple[int, ...]
+    paragraphs: tuple[DraftParagraph, ...]
     """The draft paragraphs it is a precedent of."""
 
 
@@ -373,8 +393,9 @@ class DraftReport:
         return self.agreed_words / self.words if self.words else 0.0
 
     @property
-    def new_paragraphs(self) -> list[int]:
-        return [p.paragraph.number for p in self.paragraphs if p.wholly_new]
+    def new_paragraphs(self) -> list[DraftParagraph]:
+        """The paragraphs compared with no agreed language at all."""
+        return [p.paragraph for p in self.paragraphs if p.wholly_new]
 
 
 # --- the check --------------------------------------------------------------------------------
@@ -617,7 +638,7 @@ def _rank(para: _Para, places: dict[int, Place]) -> None:
 def _leaned_on(checks: list[ParagraphCheck]) -> list[Leaned]:
     """The statements whose paragraphs are precedents of most of the draft's words."""
     words: Counter[int] = Counter()
-    numbers: dict[int, list[int]] = defaultdict(list)
+    numbers: dict[int, list[DraftParagraph]] = defaultdict(list)
     refs: dict[int, StatementRef] = {}
     for check in checks:
         best: dict[int, int] = {}
@@ -627,7 +648,7 @@ def _leaned_on(checks: list[ParagraphCheck]) -> list[Leaned]:
             best[pk] = max(best.get(pk, 0), p.shared_words)
         for pk, shared in best.items():
             words[pk] += shared
-            numbers[pk].append(check.paragraph.number)
+            numbers[pk].append(check.paragraph)
     ranked = sorted(words, key=lambda pk: (-words[pk], refs[pk].date, refs[pk].id))
     return [Leaned(refs[pk], words[pk], tuple(numbers[pk])) for pk in ranked[:LEANED_SHOWN]]
 
@@ -639,7 +660,7 @@ def check_draft(session: Session, text: str, *, uses: PhraseUses | None = None) 
     draft that cannot be checked (empty, too long)."""
     check = _Check(session, uses)
     checks = [ParagraphCheck(p) for p in segment(clean(text))]
-    paras = [_Para.of(c) for c in checks if len(c.paragraph.words) >= MIN_RUN]
+    paras = [_Para.of(c) for c in checks if c.paragraph.compared]
     check.lookup(paras)
     for para in paras:
         check.choose(para)

@@ -1,0 +1,262 @@
+"""The draft check as the page, the API and the command line give it: the analysis of
+`app.language.draft`, with phrase searches from `app.search`, and its JSON form.
+
+Confidential by design: a draft is only ever held in memory for the request. Nothing here logs
+it, and a database error is reported without its text (which would name the phrases searched).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from app.language.draft import (
+    MAX_CHARS,
+    MAX_WORDS,
+    AgreedRun,
+    DraftReport,
+    ParagraphCheck,
+    PhraseUses,
+    RunHistory,
+    check_draft,
+)
+from app.language.precedents import Place, StatementRef
+from app.search.query import parse_query
+from app.search.results import Use
+from app.search.services import search_service
+
+log = logging.getLogger(__name__)
+
+
+class DraftUnavailable(Exception):
+    """The archive could not be read to check a draft."""
+
+
+def phrase_uses(session: Session) -> PhraseUses:
+    """Phrase searches over the whole archive, as the search page makes them."""
+    service = search_service(session.connection())
+
+    def uses(phrase: str) -> RunHistory | None:
+        result = service.search(session, parse_query(f'"{phrase}"'), sort="oldest", limit=1)
+        if result.first_use is None:
+            return None
+        return RunHistory(
+            first=_place(result.first_use),
+            latest=_place(result.latest_use),
+            statements=result.total_statements,
+            how="search",
+            exact=not result.capped,
+        )
+
+    return uses
+
+
+def _place(use: Use | None) -> Place | None:
+    if use is None:
+        return None
+    s = use.statement
+    assert s.pk is not None
+    return Place(StatementRef(s.pk, s.id, s.symbol, s.date, s.meeting_number), use.number)
+
+
+def check(session: Session, text: str) -> DraftReport:
+    """Check `text` against the archive. Raises DraftError (from the analysis) for a draft that
+    cannot be checked, DraftUnavailable when the database cannot be read."""
+    try:
+        return check_draft(session, text, uses=phrase_uses(session))
+    except SQLAlchemyError as exc:
+        # Not the error's text: it names the statement and its parameters, the draft's words.
+        log.error("draft check: the database could not be read (%s)", type(exc).__name__)
+        raise DraftUnavailable(
+            "The archive's database cannot be read right now. Please try again shortly."
+        ) from None
+
+
+def search_url(run: AgreedRun) -> str:
+    """The phrase search of a run (its words only: agreed language, already in the archive)."""
+    return "/search?" + urlencode({"q": f'"{run.phrase}"', "sort": "oldest"})
+
+
+def place_url(place: Place) -> str:
+    return f"/statements/{place.statement.id}#p{place.number}"
+
+
+# --- JSON -------------------------------------------------------------------------------------
+
+
+class DraftIn(BaseModel):
+    text: str = Field(
+        description=f"The draft: one or many paragraphs (at most {MAX_WORDS:,} words, "
+        f"{MAX_CHARS:,} characters). Never stored or logged.",
+        examples=[
+            "The Security Council reaffirms its primary responsibility for the maintenance of "
+            "international peace and security."
+        ],
+    )
+
+
+class PlaceOut(BaseModel):
+    statement_id: str
+    symbol: str | None
+    date: str
+    meeting: int | None
+    paragraph: int
+    url: str
+
+    @classmethod
+    def of(cls, place: Place) -> PlaceOut:
+        s = place.statement
+        return cls(
+            statement_id=s.id,
+            symbol=s.symbol,
+            date=s.date.isoformat(),
+            meeting=s.meeting,
+            paragraph=place.number,
+            url=place_url(place),
+        )
+
+
+class HistoryOut(BaseModel):
+    first: PlaceOut | None
+    latest: PlaceOut | None
+    statements: int
+    exact: bool = Field(
+        description="False when `statements` is an estimate (a very common phrase) or, with "
+        "source 'examined', a lower bound"
+    )
+    source: Literal["index", "search", "examined"] = Field(
+        description="index or search: every use in the archive; examined: only the "
+        "paragraphs compared with the draft (the phrase search has all of them)"
+    )
+
+
+class RunOut(BaseModel):
+    text: str
+    words: int
+    search_url: str
+    history: HistoryOut | None
+
+
+class PrecedentOut(PlaceOut):
+    shared_words: int = Field(description="Words of the draft paragraph in runs it shares")
+    coverage: float = Field(description="Share of the draft paragraph's compared words")
+    other_coverage: float = Field(description="Share of the archived paragraph's words")
+    similarity: float
+
+
+class DiffPieceOut(BaseModel):
+    op: Literal["equal", "delete", "insert"]
+    text: str
+
+
+class DraftParagraphOut(BaseModel):
+    number: int = Field(description="Its place in the draft, from 1")
+    name: str = Field(
+        description="What the page calls it: its printed number, else its place among the "
+        "paragraphs compared (empty for a paragraph not compared)"
+    )
+    label: str | None = Field(description="The number it was printed with, if any")
+    text: str
+    compared: bool = Field(description="False for a paragraph under 7 words")
+    words: int = Field(description="Words counted (not a leading 'The Security Council')")
+    agreed_words: int
+    agreed_share: float
+    precedents: list[PrecedentOut] = Field(
+        description="The same agreed language in the archive, the most similar first, the "
+        "oldest first among equals"
+    )
+    diff: list[DiffPieceOut] = Field(
+        description="From the closest precedent to this paragraph: delete = only in the "
+        "precedent, insert = only in the draft"
+    )
+    agreed_runs: list[RunOut]
+    new_language: list[str]
+
+
+class LeanedOut(BaseModel):
+    statement_id: str
+    symbol: str | None
+    date: str
+    words: int
+    paragraphs: list[int] = Field(description="Numbers of the draft paragraphs it precedes")
+    url: str
+
+
+class DraftOut(BaseModel):
+    words: int
+    agreed_words: int
+    agreed_share: float
+    new_paragraphs: list[int] = Field(description="Numbers of the paragraphs wholly new")
+    leaned_on: list[LeanedOut]
+    phrase_searches: int
+    paragraphs: list[DraftParagraphOut]
+
+
+def _history(history: RunHistory | None) -> HistoryOut | None:
+    if history is None:
+        return None
+    return HistoryOut(
+        first=PlaceOut.of(history.first) if history.first else None,
+        latest=PlaceOut.of(history.latest) if history.latest else None,
+        statements=history.statements,
+        exact=history.exact,
+        source=history.how,
+    )
+
+
+def _paragraph(c: ParagraphCheck) -> DraftParagraphOut:
+    return DraftParagraphOut(
+        number=c.paragraph.number,
+        name=c.paragraph.name,
+        label=c.paragraph.label,
+        text=c.paragraph.text,
+        compared=c.compared,
+        words=c.words,
+        agreed_words=c.agreed_words,
+        agreed_share=round(c.share, 3),
+        precedents=[
+            PrecedentOut(
+                **PlaceOut.of(p.place).model_dump(),
+                shared_words=p.shared_words,
+                coverage=round(p.coverage, 3),
+                other_coverage=round(p.other_coverage, 3),
+                similarity=round(p.similarity, 3),
+            )
+            for p in c.precedents
+        ],
+        diff=[DiffPieceOut(op=piece.op, text=piece.text) for piece in c.diff()],
+        agreed_runs=[
+            RunOut(
+                text=r.text, words=r.words, search_url=search_url(r), history=_history(r.history)
+            )
+            for r in c.runs
+        ],
+        new_language=c.new_language(),
+    )
+
+
+def to_json(report: DraftReport) -> DraftOut:
+    return DraftOut(
+        words=report.words,
+        agreed_words=report.agreed_words,
+        agreed_share=round(report.share, 3),
+        new_paragraphs=[p.number for p in report.new_paragraphs],
+        leaned_on=[
+            LeanedOut(
+                statement_id=lean.statement.id,
+                symbol=lean.statement.symbol,
+                date=lean.statement.date.isoformat(),
+                words=lean.words,
+                paragraphs=[p.number for p in lean.paragraphs],
+                url=f"/statements/{lean.statement.id}",
+            )
+            for lean in report.leaned_on
+        ],
+        phrase_searches=report.searches,
+        paragraphs=[_paragraph(c) for c in report.paragraphs],
+    )
