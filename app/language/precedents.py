@@ -221,6 +221,26 @@ def places(session: Session, *, paragraph_ids: Iterable[int]) -> dict[int, Place
     return found
 
 
+def related_ids(session: Session, *, paragraph_ids: Iterable[int], limit: int) -> set[int]:
+    """Paragraphs sharing language with any of the given ones (pairs found at ingest, read
+    from both sides), at most `limit` of each's, the lowest ids (the earliest ingested)."""
+    found: set[int] = set()
+    for pid in sorted({int(i) for i in paragraph_ids}):
+        rows = session.connection().exec_driver_sql(RELATED_IDS_SQL, (pid, pid, limit))
+        found.update(other for (other,) in rows)
+    return found
+
+
+RELATED_IDS_SQL = """
+    SELECT other FROM (
+        SELECT other_id AS other FROM paragraph_reuse WHERE paragraph_id = ?
+        UNION ALL
+        SELECT paragraph_id FROM paragraph_reuse WHERE other_id = ?
+    )
+    ORDER BY other LIMIT ?
+"""
+
+
 def plain_texts(session: Session, *, paragraph_ids: Iterable[int]) -> dict[int, str]:
     """The plain text (the words search indexes) of each given paragraph, by id."""
     wanted = sorted(set(paragraph_ids))

@@ -21,14 +21,14 @@ from app.language.draft import (
     AgreedRun,
     DraftReport,
     ParagraphCheck,
-    PhraseUses,
     RunHistory,
-    check_draft,
 )
+from app.language.draft_check import PhraseUses, check_draft
 from app.language.precedents import Place, StatementRef
 from app.search.query import parse_query
 from app.search.results import Use
 from app.search.services import search_service
+from app.web.templating import long_date
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +64,13 @@ def _place(use: Use | None) -> Place | None:
     return Place(StatementRef(s.pk, s.id, s.symbol, s.date, s.meeting_number), use.number)
 
 
-def check(session: Session, text: str) -> DraftReport:
-    """Check `text` against the archive. Raises DraftError (from the analysis) for a draft that
-    cannot be checked, DraftUnavailable when the database cannot be read."""
+def check(session: Session, text: str, *, exact: bool = False) -> DraftReport:
+    """Check `text` against the archive; `exact`: phrase-search what the index cannot settle
+    (every use of every run; slow on a large archive, so pages do not). Raises DraftError (from
+    the analysis) for a draft that cannot be checked, DraftUnavailable when the database cannot
+    be read."""
     try:
-        return check_draft(session, text, uses=phrase_uses(session))
+        return check_draft(session, text, uses=phrase_uses(session) if exact else None)
     except SQLAlchemyError as exc:
         # Not the error's text: it names the statement and its parameters, the draft's words.
         log.error("draft check: the database could not be read (%s)", type(exc).__name__)
@@ -127,11 +129,11 @@ class HistoryOut(BaseModel):
     statements: int
     exact: bool = Field(
         description="False when `statements` is an estimate (a very common phrase) or, with "
-        "source 'examined', a lower bound"
+        "source 'compared', a lower bound"
     )
-    source: Literal["index", "search", "examined"] = Field(
-        description="index or search: every use in the archive; examined: only the "
-        "paragraphs compared with the draft (the phrase search has all of them)"
+    source: Literal["index", "search", "compared"] = Field(
+        description="index or search: every use in the archive; compared: the uses among the "
+        "archived paragraphs compared with the draft only (the phrase search has all of them)"
     )
 
 
@@ -260,3 +262,80 @@ def to_json(report: DraftReport) -> DraftOut:
         phrase_searches=report.searches,
         paragraphs=[_paragraph(c) for c in report.paragraphs],
     )
+
+
+# --- text (the command line) ------------------------------------------------------------------
+
+
+def _mention(place: Place) -> str:
+    s = place.statement
+    return f"{s.symbol or s.id}, para. {place.number} ({long_date(s.date)})"
+
+
+def _run_line(run: AgreedRun) -> str:
+    line = f'  agreed: "{run.text}" ({run.words} words)'
+    h = run.history
+    if h is None or h.first is None:
+        return line
+    line += f": first {_mention(h.first)}"
+    if h.latest is not None and h.latest != h.first:
+        line += f", latest {_mention(h.latest)}"
+    count = f"{h.statements} statement{'s' if h.statements != 1 else ''}"
+    if h.how == "compared":
+        return f"{line}; {count} among the paragraphs compared (all uses: archive search)"
+    return f"{line}; {'about ' if not h.exact else ''}{count}"
+
+
+def _paragraph_lines(c: ParagraphCheck) -> list[str]:
+    p = c.paragraph
+    if not c.compared:
+        return [f"(not compared, under 7 words) {p.text}"]
+    verdict = "new language" if c.wholly_new else f"{c.share:.0%} agreed"
+    lines = [f"Paragraph {p.name}: {verdict}", f"  {p.text}"]
+    if c.closest is not None:
+        best = c.closest
+        meeting = best.place.statement.meeting
+        lines.append(
+            f"  closest precedent: {_mention(best.place)}"
+            + (f", meeting {meeting}" if meeting else "")
+            + f": {best.coverage:.0%} of this paragraph, {best.other_coverage:.0%} of that one"
+        )
+        pieces = c.diff()
+        if any(piece.op != "equal" for piece in pieces):
+            marked = "".join(
+                piece.text
+                if piece.op == "equal"
+                else f"{piece.lead}[-{piece.body}-]"
+                if piece.op == "delete"
+                else f"{piece.lead}{{+{piece.body}+}}"
+                for piece in pieces
+            )
+            lines.append(f"  changes ([-precedent only-] {{+draft only+}}): {marked}")
+        for other in c.precedents[1:]:
+            lines.append(
+                f"  also: {_mention(other.place)}: {other.coverage:.0%} of this paragraph, "
+                f"{other.other_coverage:.0%} of that one"
+            )
+    lines += [_run_line(run) for run in c.runs]
+    lines += [f'  new: "{piece}"' for piece in c.new_language()]
+    return lines
+
+
+def to_text(report: DraftReport) -> str:
+    """The report as plain text, for a terminal or a file."""
+    lines = [
+        f"{report.agreed_words:,} of {report.words:,} words compared are agreed language "
+        f"({report.share:.0%}): they lie in runs of at least 7 words found in the archive."
+    ]
+    for lean in report.leaned_on:
+        s = lean.statement
+        names = ", ".join(p.name for p in lean.paragraphs)
+        lines.append(
+            f"leans on {s.symbol or s.id} ({long_date(s.date)}): {lean.words} words, "
+            f"paragraph{'s' if len(lean.paragraphs) > 1 else ''} {names}"
+        )
+    new = ", ".join(p.name for p in report.new_paragraphs) or "none"
+    lines.append(f"wholly new paragraphs: {new}")
+    for c in report.paragraphs:
+        lines += ["", *_paragraph_lines(c)]
+    return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.routing import APIRoute
 
 from app.language.draft import MAX_CHARS, MAX_WORDS, DraftError
+from app.language.reuse import MAX_DF
 from app.web import drafts
 from app.web.deps import SessionDep
 from app.web.drafts import DraftIn, DraftOut, DraftUnavailable
@@ -90,6 +91,7 @@ def _page(
             "error": error,
             "refused": refused,
             "max_words": MAX_WORDS,
+            "max_df": MAX_DF,
             "search_url": drafts.search_url,
             "place_url": drafts.place_url,
         },
