@@ -11,7 +11,13 @@ gives the same drafts. Measured:
   so that no phrase of it is already counted;
 - over HTTP: `POST /draft` (the HTML page) against `archive serve` as `make run` starts it.
 
+With `--recall N`, it also checks the answer on N drafts against the truth: every run of 7
+words of each draft phrase-searched in the whole archive (slow), a word being agreed language
+when one of its runs is found. It prints the share of those words the check marks (recall) and
+the share of the words it marks that are (precision).
+
     python bench/bench_draft.py --db PATH [--drafts 30] [--words 1000] [--seed 1] [--no-http]
+                                [--recall N]
 """
 
 from __future__ import annotations
@@ -123,6 +129,40 @@ def over_http(db: Path, drafts: list[str]) -> list[float]:
     return times
 
 
+def recall(db: Path, drafts: list[str]) -> tuple[float, float]:
+    """(recall, precision) of the agreed words the check marks, against phrase searches of
+    every 7-word run of the drafts (see the docstring)."""
+    from sqlmodel import Session
+
+    from app.language.draft_check import check_draft
+    from app.language.shingles import MIN_RUN
+    from app.store.engine import make_engine
+
+    engine = make_engine(db, readonly=True)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    found = missed = wrong = 0
+    with Session(engine) as session:
+        for text in drafts:
+            for c in check_draft(session, text).paragraphs:
+                if not c.compared:
+                    continue
+                p = c.paragraph
+                words = [p.text[t.start : t.end].lower() for t in p.tokens]
+                truth = [False] * len(words)
+                for i in range(len(words) - MIN_RUN + 1):
+                    phrase = '"' + " ".join(words[i : i + MIN_RUN]) + '"'
+                    sql = "SELECT 1 FROM paragraph_fts WHERE paragraph_fts MATCH ? LIMIT 1"
+                    if conn.execute(sql, (phrase,)).fetchone():
+                        truth[i : i + MIN_RUN] = [True] * MIN_RUN
+                for marked, true in zip(c.agreed[p.skip :], truth[p.skip :], strict=True):
+                    found += marked and true
+                    missed += true and not marked
+                    wrong += marked and not true
+    conn.close()
+    engine.dispose()
+    return found / max(1, found + missed), found / max(1, found + wrong)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=ROOT / "bench" / "out" / "ingest-1000.db")
@@ -130,6 +170,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--recall", type=int, default=0, metavar="N", help="check N drafts")
     args = parser.parse_args()
     conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
     paragraphs = conn.execute("SELECT count(*) FROM paragraph").fetchone()[0]
@@ -151,6 +192,13 @@ def main() -> None:
         f"{statistics.mean(s[2] for s in shapes):.0%} agreed on average",
         flush=True,
     )
+    if args.recall:
+        found, right = recall(args.db, drafts[: args.recall])
+        print(
+            f"against phrase searches of every 7-word run of {args.recall} drafts: "
+            f"recall {found:.1%}, precision {right:.1%}",
+            flush=True,
+        )
     if not args.no_http:
         http = over_http(args.db, drafts)
         print(
