@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from app.cli import main as cli
@@ -32,6 +33,7 @@ from app.language.draft import (
 )
 from app.language.draft_check import check_draft
 from app.store.engine import make_engine, migrate
+from app.web import drafts as web_drafts
 from tests.conftest import SEEDS_DIR
 from tests.html import Element, parse_html
 
@@ -399,6 +401,35 @@ def test_a_posted_draft_is_not_logged_cached_or_echoed_in_headers(
     assert "POST /draft 200" in server_log(caplog) and "POST /api/draft 200" in server_log(caplog)
     assert "Zanzibar" not in server_log(caplog)
     assert len(app.state.pages) == pages_before  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("failure", "status"),
+    [
+        (OperationalError("SELECT 1 WHERE x = ?", (SECRET,), Exception("disk I/O error")), 503),
+        (ValueError(f"cannot handle {SECRET}"), 500),
+    ],
+    ids=["database", "bug"],
+)
+def test_a_failure_is_answered_and_logged_without_the_draft(
+    client: TestClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Exception,
+    status: int,
+) -> None:
+    def failing(*args: object, **kwargs: object) -> None:
+        raise failure
+
+    monkeypatch.setattr(web_drafts, "check_draft", failing)
+    caplog.set_level(logging.DEBUG)
+    page = client.post("/draft", data={"text": SECRET})
+    assert page.status_code == status
+    assert parse_html(page.text).select(cls="draft-error")
+    api = client.post("/api/draft", json={"text": SECRET})
+    assert api.status_code == status and "Zanzibar" not in api.json()["detail"]
+    assert "draft check" in server_log(caplog)
+    assert "Zanzibar" not in server_log(caplog)
 
 
 # --- the command line -------------------------------------------------------------------------

@@ -8,6 +8,8 @@ it, and a database error is reported without its text (which would name the phra
 from __future__ import annotations
 
 import logging
+import traceback
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlencode
 
@@ -19,6 +21,7 @@ from app.language.draft import (
     MAX_CHARS,
     MAX_WORDS,
     AgreedRun,
+    DraftError,
     DraftReport,
     ParagraphCheck,
     RunHistory,
@@ -34,7 +37,12 @@ log = logging.getLogger(__name__)
 
 
 class DraftUnavailable(Exception):
-    """The archive could not be read to check a draft."""
+    """The draft could not be checked: the database could not be read (`status` 503), or the
+    check failed (500). The message says so without quoting the draft."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def phrase_uses(session: Session) -> PhraseUses:
@@ -71,11 +79,27 @@ def check(session: Session, text: str, *, exact: bool = False) -> DraftReport:
     be read."""
     try:
         return check_draft(session, text, uses=phrase_uses(session) if exact else None)
+    except DraftError:
+        raise
     except SQLAlchemyError as exc:
         # Not the error's text: it names the statement and its parameters, the draft's words.
         log.error("draft check: the database could not be read (%s)", type(exc).__name__)
         raise DraftUnavailable(
-            "The archive's database cannot be read right now. Please try again shortly."
+            "The archive's database cannot be read right now. Please try again shortly.", 503
+        ) from None
+    except Exception as exc:
+        # A failure is logged by its kind and place only: its message could quote the draft.
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error(
+            "draft check failed: %s at %s:%d",
+            type(exc).__name__,
+            Path(where.filename).name,
+            where.lineno or 0,
+        )
+        raise DraftUnavailable(
+            "The draft could not be checked: the archive hit an error, which was logged "
+            "(without the draft). Please try again, or check it in parts.",
+            500,
         ) from None
 
 

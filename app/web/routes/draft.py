@@ -129,7 +129,7 @@ def draft_page(
         shown = text if len(text) <= MAX_CHARS else ""
         return _page(request, text=shown, error=str(exc), status_code=400)
     except DraftUnavailable as exc:
-        return _page(request, text=text, error=str(exc), status_code=503)
+        return _page(request, text=text, error=str(exc), status_code=exc.status)
     return _page(request, text=text, report=report)
 
 
@@ -151,5 +151,5 @@ def draft_api(body: DraftIn, session: SessionDep) -> Response:
     except DraftError as exc:
         return JSONResponse({"detail": str(exc)}, 400, headers=NO_STORE)
     except DraftUnavailable as exc:
-        return JSONResponse({"detail": str(exc)}, 503, headers=NO_STORE)
+        return JSONResponse({"detail": str(exc)}, exc.status, headers=NO_STORE)
     return JSONResponse(drafts.to_json(report).model_dump(mode="json"), headers=NO_STORE)
