@@ -19,7 +19,8 @@ from the draft's side, with the fingerprint index's read queries
    the same agreed language (`Overlap.is_reuse`) are the precedents: the most similar first,
    the oldest first among equals.
 3. **Formula the candidates missed**: words under a formula fingerprint that no compared
-   paragraph covers are compared with that fingerprint's first `FORMULA_SAMPLE` holders (a
+   paragraph covers are compared with its first `FORMULA_SAMPLE` holders (`FORMULA_HOLDERS` at
+   most per paragraph, those listed under most of its uncovered formula fingerprints; a
    phrase search would be exact, but costs 20–100 ms per phrase on an archive of 150,000
    synthetic paragraphs, whose every word is common, and a draft has dozens of runs).
 4. **History of each agreed run** (first and latest use, statements): exact from the index
@@ -73,7 +74,9 @@ FORMULA_SAMPLE = 10
 """Holders read per formula fingerprint (the first listed)."""
 FORMULA_CANDIDATES = 5
 """Of those, compared with each paragraph: the ones listed under most of its formula
-fingerprints."""
+fingerprints..."""
+FORMULA_HOLDERS = 30
+"""... and, for the words no compared paragraph covers, up to this many more."""
 RELATED_OF = 3
 """The paragraph's most similar precedents whose related paragraphs (found at ingest) are
 compared too, for the history of runs the index cannot date..."""
@@ -168,15 +171,18 @@ class _Check:
                 para.pieces.append((a, end, pid))
                 agreed[a:end] = [True] * (end - a)
 
-    def formula_holders(self, para: _Para) -> set[int]:
-        """The sampled holders of the formula fingerprints over words no run covers yet."""
+    def formula_holders(self, para: _Para) -> list[int]:
+        """The sampled holders of the formula fingerprints over words no run covers yet, the
+        FORMULA_HOLDERS listed under most of them."""
         agreed = para.check.agreed
-        return {
+        listed = Counter(
             pid
             for k, h in enumerate(para.shingles)
             if h in para.prints and not all(agreed[k : k + SHINGLE])
             for pid in self.sampled.get(h, ())
-        }
+            if pid not in para.measures
+        )
+        return sorted(listed, key=lambda pid: (-listed[pid], pid))[:FORMULA_HOLDERS]
 
     def search_formula(self, para: _Para) -> None:
         """With `uses`: words still under an uncovered formula fingerprint, looked up as a
