@@ -21,6 +21,7 @@ from app.search.fts5 import engine as search
 from app.search.query import parse_query
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023
+from tests.html import words
 
 ORGANIZED = '"organized criminal groups and networks"'
 
@@ -103,7 +104,7 @@ def test_busy_years_are_estimated_and_the_page_says_so(
     assert body["total_paragraphs"] >= 3
     page = client.get("/search", params={"q": "council"}).text
     assert "About <strong>" in page and "in about <strong>" in page
-    assert "Estimated:" in page and 'fill-opacity="0.5"' in page and "about 1 statement" in page
+    assert "Estimated:" in page and 'class="bar estimated"' in page and "about 1 statement" in page
 
 
 def test_first_and_latest_use_stay_exact_when_counts_are_estimated(
@@ -111,7 +112,7 @@ def test_first_and_latest_use_stay_exact_when_counts_are_estimated(
 ) -> None:
     monkeypatch.setattr(search, "SAMPLE", 1)
     page = client.get("/search", params={"q": ORGANIZED}).text
-    assert "first used in S/PRST/2012/16, 25 April 2012" in page
+    assert "First in this archive: S/PRST/2012/16, para. 4 (25 April 2012)" in words(page)
     assert 'href="/statements/S-PRST-2012-16#p4">S/PRST/2012/16, para. 4</a>' in page
     assert 'href="/statements/S-PRST-2023-6#p13">S/PRST/2023/6, para. 13</a>' in page
 
@@ -214,7 +215,7 @@ def test_dates_sort_across_runs_of_ingest(two_runs: TestClient) -> None:
     assert api(two_runs, ORGANIZED)["years"] == {"2012": 1, "2023": 1}
     assert {s for s, _ in found(api(two_runs, ORGANIZED, year_to=2015))} == {"S-PRST-2012-16"}
     text = two_runs.get("/search", params={"q": ORGANIZED}).text
-    assert "first used in S/PRST/2012/16, 25 April 2012" in text
+    assert "First in this archive: S/PRST/2012/16, para. 4 (25 April 2012)" in words(text)
 
 
 def test_relevance_across_runs_ranks_the_newest_by_date(
@@ -244,7 +245,7 @@ def _marks(snippet: str) -> list[str]:
 
 def test_where_this_language_started_keeps_the_filters(client: TestClient) -> None:
     page = client.get("/search", params={"q": ORGANIZED, "year_from": 2020}).text
-    assert "first used in S/PRST/2023/6" in page
+    assert "First in this archive: S/PRST/2023/6" in words(page)
     assert (
         '<a href="/search?q=%22organized+criminal+groups+and+networks%22&amp;year_from=2020'
         '&amp;sort=oldest">Show where this language started</a>' in page

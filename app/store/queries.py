@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.parse.ids import symbol_to_id
 from app.store.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
+from app.store.previews import Preview, previews
 
 DateOrder = Literal["newest", "oldest"]
 
@@ -46,6 +47,8 @@ class ParagraphText:
     id: int
     number: int
     text: str
+    printed: str | None = None
+    """As extracted, when extraction damage in `text` was repaired."""
 
 
 def _rows(session: Session, sql: str, *params: object) -> list[Any]:
@@ -74,6 +77,9 @@ class StatementRow:
     statement: Statement
     paragraph_count: int
     first_words: str
+    """The opening words of the paragraph that says what the statement is about."""
+    preview_number: int = 1
+    """That paragraph's number."""
 
 
 @dataclass
@@ -159,11 +165,10 @@ def list_statements(
 
 
 def summarize(session: Session, statements: list[Statement]) -> list[StatementRow]:
-    """Paragraph counts and opening words for a list of statements, in two queries."""
-    pks = [s.pk for s in statements]
+    """Paragraph counts and a preview (`app.store.previews`) for a list of statements."""
+    pks = [s.pk for s in statements if s.pk is not None]
     marks = ", ".join("?" * len(pks))
-    # Two queries, because each then reads one index only: the first counts entries of the
-    # statement_pk index, the second looks up paragraph 1 by (statement_pk, number).
+    # Counting reads entries of the statement_pk index only.
     counts = dict(
         _rows(
             session,
@@ -172,18 +177,14 @@ def summarize(session: Session, statements: list[Statement]) -> list[StatementRo
             *pks,
         )
     )
-    openings = dict(
-        _rows(
-            session,
-            f"SELECT statement_pk, plain FROM paragraph WHERE statement_pk IN ({marks}) "
-            "AND number = 1",
-            *pks,
+    shown = previews(session, pks)
+    rows = []
+    for s in statements:
+        preview = shown.get(s.pk or 0, Preview(1, ""))
+        rows.append(
+            StatementRow(s, counts.get(s.pk, 0), _first_words(preview.text), preview.number)
         )
-    )
-    return [
-        StatementRow(s, counts.get(s.pk, 0), _first_words(openings.get(s.pk) or ""))
-        for s in statements
-    ]
+    return rows
 
 
 def _first_words(text: str, words: int = 30) -> str:
@@ -239,7 +240,7 @@ def paragraphs_of(session: Session, *, statement: Statement) -> list[ParagraphTe
     """The statement's paragraphs in order."""
     rows = _rows(
         session,
-        "SELECT id, number, text FROM paragraph WHERE statement_pk = ? ORDER BY number",
+        "SELECT id, number, text, printed FROM paragraph WHERE statement_pk = ? ORDER BY number",
         statement.pk,
     )
     return [ParagraphText(*row) for row in rows]

@@ -21,7 +21,8 @@ from app.store.engine import make_engine
 from app.store.services import watch_version
 from app.web.middleware import ArchiveMiddleware
 from app.web.pagecache import PageCache
-from app.web.routes import agenda, api, citations, data, draft, health, pages, reuse, search
+from app.web.problems import unusable_values
+from app.web.routes import agenda, api, citations, data, docs, draft, health, pages, reuse, search
 from app.web.templating import templates
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,11 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         title="Security Council presidential statements archive",
         description="Browse and search the statements by the President of the UN Security Council.",
         lifespan=lifespan,
+        docs_url=None,  # app.web.routes.docs serves /docs without a CDN
+        redoc_url=None,
     )
+    # Mounted before /static, which would otherwise claim its paths.
+    app.mount(docs.SWAGGER_UI_URL, StaticFiles(directory=docs.SWAGGER_UI_DIR), name="swagger-ui")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Outermost last: the ETag and the page cache see the compressed body, so a cached page
     # is compressed once.
@@ -65,6 +70,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(data.router)
     app.include_router(search.router)
+    app.include_router(docs.router)
     for router in (reuse.router, citations.router, agenda.router):  # issue 6
         app.include_router(router)
     app.include_router(draft.router)  # issue 17
@@ -83,15 +89,25 @@ def create_app(db_path: Path | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        problems = [
-            f"{'.'.join(str(p) for p in err['loc'][1:])}: {err['msg']}" for err in exc.errors()
-        ]
         if _wants_json(request):
+            problems = [
+                f"{'.'.join(str(p) for p in err['loc'][1:])}: {err['msg']}" for err in exc.errors()
+            ]
             return JSONResponse({"detail": problems}, status_code=422)
+        # A page keeps what the reader asked: it says, in words, which value it could not use,
+        # and offers the same page without it (the search and its other filters kept).
+        bad = unusable_values(exc.errors())
+        retry = request.url.remove_query_params([b.name for b in bad if b.in_query])
         return templates.TemplateResponse(
             request,
             "errors/error.html",
-            {"status": 422, "detail": "Some parameters were not understood.", "problems": problems},
+            {
+                "status": 422,
+                "detail": "Some of what the address asks for could not be used:",
+                "problems": [b.explanation for b in bad],
+                "q": request.query_params.get("q", ""),
+                "retry": f"{retry.path}?{retry.query}" if any(b.in_query for b in bad) else None,
+            },
             status_code=422,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.store import agenda
+from app.store import agenda, queries
 from app.web.deps import SessionDep
 from app.web.templating import templates
 
@@ -24,4 +24,5 @@ def agenda_page(slug: str, request: Request, session: SessionDep) -> Response:
     item = agenda.agenda_item(session, slug=slug)
     if item is None:
         raise HTTPException(status_code=404, detail=f"No agenda item {slug!r} in the archive.")
-    return templates.TemplateResponse(request, "agenda.html", {"item": item})
+    rows = {row.statement.pk: row for row in queries.summarize(session, item.statements)}
+    return templates.TemplateResponse(request, "agenda.html", {"item": item, "rows": rows})

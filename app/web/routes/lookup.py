@@ -29,8 +29,15 @@ def statement_or_redirect(
     raise HTTPException(status_code=404, detail=f"No statement has the id “{statement_id}”.")
 
 
-def citation(statement: Statement, number: int | None = None) -> str:
-    """How to cite a statement or one of its paragraphs: S/PRST/2012/16, para. 9 (25 April 2012)."""
-    name = statement.symbol or f"Statement of {statement.date.day} {statement.date:%B %Y}"
-    para = f", para. {number}" if number is not None else ""
-    return f"{name}{para} ({statement.date.day} {statement.date:%B %Y})"
+LONG_TOPIC = 100
+"""An agenda item longer than this is a list of letters ("Letter dated 29 June 1998 from...;
+Letter dated 25 June 1998 from..."), too long to name the statement in its heading."""
+
+
+def heading_topic(statement: Statement, catalogue_topic: str | None) -> str:
+    """What a statement is about, for its H1 and <title>: its agenda item; the catalogue's
+    topic where the item is a long list of letters or is not known; else its title."""
+    item = statement.agenda_item
+    if item and (len(item) <= LONG_TOPIC or not catalogue_topic):
+        return item
+    return catalogue_topic or statement.title

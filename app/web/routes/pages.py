@@ -11,11 +11,11 @@ from sqlmodel import Session
 from app.language import precedents
 from app.search.query import parse_query
 from app.search.services import search_service
-from app.store import queries
+from app.store import known, queries
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
-from app.web.routes.lookup import citation, statement_or_redirect
-from app.web.templating import templates
+from app.web.routes.lookup import heading_topic, statement_or_redirect
+from app.web.templating import citation, templates
 
 router = APIRouter()
 
@@ -28,11 +28,16 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, kept: RememberedDep) -> Response:
+    stats = kept("stats", lambda: queries.archive_stats(session))
+    years = kept("completeness", lambda: queries.completeness(session))
     return templates.TemplateResponse(
         request,
         "home.html",
         {
-            "stats": kept("stats", lambda: queries.archive_stats(session)),
+            "stats": stats,
+            "coverage": known.coverage(years, first=stats.first_year, last=stats.last_year)
+            if stats.first_year
+            else None,
             "latest": queries.summarize(session, queries.latest_statements(session, limit=8)),
             "years": kept("years", lambda: queries.year_counts(session)),
             "agenda_items": kept("agenda items", lambda: queries.agenda_items(session))[:15],
@@ -109,19 +114,27 @@ def statement_page(
     session: SessionDep,
     q: Annotated[str, Query(max_length=5000, description="Search to mark in the text")] = "",
 ) -> Response:
-    found = statement_or_redirect(request, session, statement_id)
+    try:
+        found = statement_or_redirect(request, session, statement_id)
+    except HTTPException:
+        entry = known.catalogue_entry_for_id(session, statement_id=statement_id)
+        if entry is None:
+            raise
+        return templates.TemplateResponse(request, "catalogued.html", {"entry": entry})
     if isinstance(found, RedirectResponse):
         return found
     statement = found
     assert statement.pk is not None
+    query = parse_query(q)
     marked = (
         search_service(session.connection()).marked_paragraphs(
-            session, parse_query(q), statement_pk=statement.pk
+            session, query, statement_pk=statement.pk
         )
         if q
         else {}
     )
     previous, following = queries.neighbours(session, statement=statement)
+    catalogue_topic = queries.catalogue_topic(session, symbol=statement.symbol)
     return templates.TemplateResponse(
         request,
         "statement.html",
@@ -130,13 +143,12 @@ def statement_page(
             "paragraphs": queries.paragraphs_of(session, statement=statement),
             "marked": marked,
             "q": q,
+            "query": query,
             "previous": previous,
             "following": following,
-            "citation": citation,
             "corrigenda": queries.corrigenda_of(session, statement=statement),
-            "topic": None
-            if statement.agenda_item
-            else queries.catalogue_topic(session, symbol=statement.symbol),
+            "topic": None if statement.agenda_item else catalogue_topic,
+            "heading": heading_topic(statement, catalogue_topic),
             "reuse_notes": precedents.reuse_notes(session, statement=statement),
         },
     )
@@ -153,11 +165,13 @@ def paragraph_page(
     if isinstance(found, RedirectResponse):
         return found
     paragraph = queries.paragraph_of(session, statement=found, number=number)
+    count = queries.paragraph_count(session, statement=found)
     if paragraph is None:
         raise HTTPException(
             status_code=404,
-            detail=f"{found.symbol or found.id} has no paragraph {number}.",
+            detail=f"{found.symbol or found.id} has no paragraph {number}: it has {count}.",
         )
+    catalogue_topic = queries.catalogue_topic(session, symbol=found.symbol)
     return templates.TemplateResponse(
         request,
         "paragraph.html",
@@ -165,7 +179,9 @@ def paragraph_page(
             "statement": found,
             "paragraph": paragraph,
             "citation": citation(found, number),
-            "count": queries.paragraph_count(session, statement=found),
+            "count": count,
+            "topic": None if found.agenda_item else catalogue_topic,
+            "heading": heading_topic(found, catalogue_topic),
             "related": precedents.related_paragraphs(session, paragraph=paragraph),
         },
     )

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import asdict, dataclass
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi import Query as Param
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 
+from app.parse.ids import symbol_to_id
 from app.search.cache import LRU
 from app.search.query import Query, parse_query
 from app.search.results import Filters, SearchResult, Sort
 from app.search.services import search_service
-from app.store import queries
+from app.store import known, queries
+from app.store.models import Statement
 from app.store.services import archive_version
-from app.web.deps import SessionDep
+from app.web.charts import Chart, year_chart
+from app.web.deps import RememberedDep, SessionDep
+from app.web.pagecache import Remembered
 from app.web.schemas import SearchHit, SearchResponse, StatementSummary
 from app.web.templating import templates
 
@@ -79,29 +91,63 @@ def _reachable(result: SearchResult) -> int:
     return result.total_paragraphs
 
 
-def _symbol_redirect(session: SessionDep, query: Query) -> Response | None:
+@dataclass(frozen=True)
+class SymbolNotice:
+    """A symbol typed in the box that cannot simply be opened: a paragraph the statement does
+    not have, or a statement neither held nor catalogued."""
+
+    symbol: str
+    statement: Statement | None = None
+    paragraphs: int = 0
+    paragraph: int | None = None
+
+
+def _open_symbol(session: SessionDep, query: Query) -> Response | SymbolNotice | None:
+    """Where a symbol typed in the box leads: its statement (at the paragraph asked for), or
+    what the catalogue knows of it; else a notice saying what is missing."""
     if not query.symbol:
         return None
     statement = queries.statement_by_symbol(session, symbol=query.symbol)
     if statement is None:
-        return None
-    anchor = ""
-    if query.paragraph and query.paragraph <= queries.paragraph_count(session, statement=statement):
-        anchor = f"#p{query.paragraph}"  # (a paragraph it does not have: the whole statement)
+        if known.catalogue_entry(session, symbol=query.symbol) is not None:
+            return RedirectResponse(f"/statements/{symbol_to_id(query.symbol)}", status_code=303)
+        return SymbolNotice(query.symbol)
+    count = queries.paragraph_count(session, statement=statement)
+    if query.paragraph and query.paragraph > count:
+        return SymbolNotice(query.symbol, statement, count, query.paragraph)
+    anchor = f"#p{query.paragraph}" if query.paragraph else ""
     return RedirectResponse(f"/statements/{statement.id}{anchor}", status_code=303)
+
+
+def _history(
+    session: SessionDep, kept: Remembered, result: SearchResult
+) -> tuple[Chart | None, known.Coverage | None]:
+    """The chart of the query's use per year, and how much of those years the archive holds."""
+    chart = year_chart(result.years, result.estimated_years)
+    if chart is None:
+        return None, None
+    years = kept("completeness", lambda: queries.completeness(session))
+    return chart, known.coverage(years, first=chart.first_year, last=chart.last_year)
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
     session: SessionDep,
+    kept: RememberedDep,
     options: OptionsDep,
     q: QueryText = "",
     page: Annotated[int, Param(ge=1, le=10_000)] = 1,
 ) -> Response:
-    query, result = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
-    if redirect := _symbol_redirect(session, query):
-        return redirect
+    query = parse_query(q)
+    symbol = _open_symbol(session, query)
+    if isinstance(symbol, Response):
+        return symbol
+    if symbol is not None and symbol.statement is not None:
+        result = SearchResult(query)  # only the notice: S/PRST/2023/6 has no paragraph 99
+    else:
+        query, result = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
+    chart, coverage = _history(session, kept, result)
     return templates.TemplateResponse(
         request,
         "search.html",
@@ -109,6 +155,9 @@ def search_page(
             "q": q,
             "query": query,
             "result": result,
+            "symbol": symbol,
+            "chart": chart,
+            "coverage": coverage,
             "sort": options.sort,
             "year_from": options.year_from,
             "year_to": options.year_to,
@@ -119,6 +168,30 @@ def search_page(
             "newest_url": _sorted_url(request, "newest"),
             "oldest_url": _sorted_url(request, "oldest"),
         },
+    )
+
+
+@router.get("/search/history.csv", response_class=PlainTextResponse)
+def search_history_csv(
+    session: SessionDep, kept: RememberedDep, options: OptionsDep, q: QueryText = ""
+) -> Response:
+    """The search page's chart as CSV, one row per year it spans: statements using the query
+    (`estimated` when counted from a sample), statements whose text the archive holds, and
+    statements known to exist (held, or listed in the catalogue)."""
+    _query, result = run_search(session, q, options, limit=1, offset=0)
+    chart, coverage = _history(session, kept, result)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["year", "statements", "estimated", "texts_held", "statements_known"])
+    for bar in chart.bars if chart else []:
+        year = coverage.of(bar.year) if coverage else None
+        writer.writerow(
+            [bar.year, bar.count, int(bar.estimated), year and year.held, year and year.known]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="search-history.csv"'},
     )
 
 
