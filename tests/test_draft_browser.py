@@ -50,3 +50,25 @@ def test_a_pasted_draft_is_answered_paragraph_by_paragraph(
     assert scroll_width <= width, f"the answer is {scroll_width}px wide at {width}px"
     shot(page, f"draft-{width}{'' if javascript else '-no-js'}")
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_form_and_the_answer_have_no_serious_accessibility_violation(
+    server: str,  # noqa: F811
+    browser,  # noqa: F811
+    width: int,
+) -> None:
+    from tests.test_accessibility import violations
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(server + "/draft")
+    found = violations(page)
+    page.fill("#draft-text", DRAFT)
+    page.click(".draft-form button")
+    page.wait_for_selector("#results")
+    found += violations(page)
+    context.close()
+    assert not found, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} {v['nodes']}" for v in found
+    )
