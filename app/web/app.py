@@ -21,7 +21,7 @@ from app.store.services import watch_version
 from app.web.middleware import ArchiveMiddleware
 from app.web.pagecache import PageCache
 from app.web.problems import unusable_values
-from app.web.routes import agenda, api, citations, data, docs, health, pages, reuse, search
+from app.web.routes import agenda, api, citations, data, docs, draft, health, pages, reuse, search
 from app.web.templating import templates
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ def create_app(archive: Archive | None = None) -> FastAPI:
     app.include_router(docs.router)
     for router in (reuse.router, citations.router, agenda.router):  # issue 6
         app.include_router(router)
+    app.include_router(draft.router)  # issue 17
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
