@@ -213,7 +213,7 @@ def places(session: Session, *, paragraph_ids: Iterable[int]) -> dict[int, Place
         for pid, number, spk, sid, symbol, date, meeting in rows:
             ref = statements.get(spk)
             if ref is None:
-                ref = statements[spk] = StatementRef(spk, sid, symbol, _date(date), meeting)
+                ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date), meeting)
             found[pid] = Place(ref, number)
     return found
 
@@ -233,7 +233,7 @@ RELATED_IDS_SQL = """
         SELECT other_id AS other FROM paragraph_reuse WHERE paragraph_id = ?
         UNION ALL
         SELECT paragraph_id FROM paragraph_reuse WHERE other_id = ?
-    )
+    ) AS related
     ORDER BY other LIMIT ?
 """
 
