@@ -12,28 +12,29 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core.config import SEEDS_DIR, Settings, SettingsError
+from app.core.config import SEEDS_DIR, Archive, Settings, SettingsError, archive_location
 from app.ingest.progress import print_progress
 
 log = logging.getLogger("archive")
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else Settings.from_env().db_path
+def _db_path(args: argparse.Namespace) -> Archive:
+    """The archive a command works on: --db, else ARCHIVE_DB (an SQLite file or a URL)."""
+    return archive_location(args.db) if args.db else Settings.from_env().archive
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from app.store.engine import migrate
+    from app.store.engine import describe, migrate
 
     db = _db_path(args)
     migrate(db)
-    log.info("database %s is at the latest schema", db)
+    log.info("database %s is at the latest schema", describe(db))
     return 0
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from app.ingest.pipeline import ingest
-    from app.store.engine import make_engine, migrate
+    from app.store.engine import describe, make_engine, migrate
 
     db = _db_path(args)
     paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
@@ -51,7 +52,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             engine.dispose()
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
         reason = getattr(exc, "orig", None) or exc
-        log.error("ingest into %s failed; the archive is unchanged: %s", db, reason)
+        log.error("ingest into %s failed; the archive is unchanged: %s", describe(db), reason)
         return 1
     for outcome in report.outcomes:
         if outcome.status == "failed":
@@ -63,7 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     log.info(
         "ingest into %s: %s (%d files, %d paragraphs written, %.2f s: text and search index "
         "%.2f s, %d paragraphs analysed for citations and agreed language %.2f s)",
-        db,
+        describe(db),
         report.summary(),
         len(report.outcomes),
         report.paragraphs,
@@ -77,7 +78,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from app.ingest.analysis import analyse_pending
-    from app.store.engine import make_engine, migrate
+    from app.store.engine import describe, make_engine, migrate
 
     db = _db_path(args)
     migrate(db)
@@ -88,7 +89,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         engine.dispose()
     log.info(
         "%s: %d paragraphs analysed (%d citations, %d agreed-language pairs)",
-        db,
+        describe(db),
         report.paragraphs,
         report.citations,
         report.reuse_pairs,
@@ -108,7 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     port = args.port or settings.port
     # Workers are separate processes: they learn the database, and the address they serve
     # (which absolute links name unless ARCHIVE_BASE_URL is set), from the environment.
-    os.environ["ARCHIVE_DB"] = str(db.resolve())
+    os.environ["ARCHIVE_DB"] = str(db.resolve()) if isinstance(db, Path) else db
     os.environ["ARCHIVE_HOST"] = host
     os.environ["ARCHIVE_PORT"] = str(port)
     uvicorn.run(
@@ -124,9 +125,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app.store.engine import describe
     from app.store.maintenance import check
 
-    db = Path(args.path) if args.path else _db_path(args)
+    db = archive_location(args.path) if args.path else _db_path(args)
     try:
         report = check(db)
     except FileNotFoundError as exc:
@@ -142,7 +144,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     log.info(
         "%s: %s (%d statements, %d paragraphs, %d indexed)",
-        db,
+        describe(db),
         "ok" if report.ok else f"{len(report.problems)} problem(s)",
         report.statements,
         report.paragraphs,
@@ -152,13 +154,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.store.maintenance import backup, check
+    from app.store.maintenance import NotOnThisEngine, backup, check
 
     db = _db_path(args)
     target = Path(args.target)
     try:
         pages = backup(db, target)
-    except (FileNotFoundError, FileExistsError) as exc:
+    except (FileNotFoundError, FileExistsError, NotOnThisEngine) as exc:
         log.error("%s", exc)
         return 2
     report = check(target)
@@ -185,7 +187,7 @@ def cmd_repairs(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="archive-repairs-") as scratch:
         # Files given: ingested into a scratch archive of their own; else the archive itself.
         db = Path(scratch) / "repairs.db" if paths else _db_path(args)
-        if not db.exists() and not paths:
+        if isinstance(db, Path) and not db.exists() and not paths:
             log.error("%s: no such archive", db)
             return 2
         migrate(db)
@@ -240,7 +242,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
             log.error("%s: cannot be read: %s", args.file, exc.strerror or exc)
             return 2
     db = _db_path(args)
-    if not db.exists():
+    if isinstance(db, Path) and not db.exists():
         log.error("no archive at %s: run `archive ingest` first", db)
         return 2
     engine = make_engine(db, readonly=True)
@@ -265,7 +267,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="archive",
         description="Archive of UN Security Council presidential statements.",
     )
-    db_help = "SQLite database file (default: $ARCHIVE_DB, else archive.db in the project)"
+    db_help = (
+        "the archive: an SQLite file or a postgresql+psycopg:// URL "
+        "(default: $ARCHIVE_DB, else archive.db in the project)"
+    )
     parser.add_argument("--db", metavar="PATH", help=db_help)
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
     # The same options after the command (`archive ingest --db x.db`); SUPPRESS keeps a value

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.ingest.pipeline import IngestReport, ingest
+from app.store.engine import make_engine
 from app.store.models import Paragraph, Source, Statement
 from app.store.queries import corrigenda_of, statement_by_symbol
+from tests.searching import index_hits
 
 EXPECTATIONS = Path(__file__).parent / "corpus_expectations.tsv"
 FURNITURE = {
@@ -194,11 +195,8 @@ def test_split_words_are_found_by_search_but_kept_in_the_text(
             if "enhancing the effectiveness and transparency" in p.plain
         ]
         assert damaged and "enhancing the effectiveness and transparency" in damaged[0].text
-        with engine.connect() as conn:
-            hits = conn.exec_driver_sql(
-                "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH 'effectiveness'"
-            ).all()
-    assert damaged[0].id in {row[0] for row in hits}
+    hits = index_hits(engine, "effectiveness")
+    assert damaged[0].id in {paragraph.id for _, paragraph in hits}
 
 
 def test_catalogue_shows_what_is_missing(
@@ -228,9 +226,10 @@ def test_a_bad_catalogue_is_refused_whole(tmp_path: Path, db_path: Path) -> None
     bad = tmp_path / "bad.csv"
     bad.write_text("symbol,year\nS/PRST/2000/1,2000\nS/PRST/2000/2,twenty\n")
     assert main(["--db", str(db_path), "catalogue", str(bad)]) == 1
-    conn = sqlite3.connect(db_path)
-    assert conn.execute("SELECT count(*) FROM catalogueentry").fetchone()[0] == 0
-    conn.close()
+    engine = make_engine(db_path)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM catalogueentry").scalar() == 0
+    engine.dispose()
 
 
 def test_lettered_items_belong_to_their_paragraph(
@@ -316,12 +315,7 @@ def test_extraction_damage_is_repaired_for_search_and_display(
     corpus_report: IngestReport, engine: Engine, phrase: str, where: str
 ) -> None:
     words = re.findall(r"\w+", phrase)
-    with engine.connect() as conn:
-        hits = conn.exec_driver_sql(
-            "SELECT s.id, p.text FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid"
-            " JOIN statement s ON s.pk = p.statement_pk WHERE paragraph_fts MATCH ?",
-            ('"' + " ".join(words) + '"',),
-        ).all()
+    hits = [(s.id, p.text) for s, p in index_hits(engine, '"' + " ".join(words) + '"')]
     assert any(sid == where and phrase in text for sid, text in hits)
 
 

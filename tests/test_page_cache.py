@@ -122,6 +122,7 @@ def test_errors_and_redirects_are_not_cached(client: TestClient) -> None:
     assert "etag" not in client.get("/statements/nope").headers
 
 
+@pytest.mark.sqlite_only  # the SQLite file's download and PRAGMA data_version
 def test_head_of_a_download_sends_headers_only(client: TestClient) -> None:
     for path in ("/data/statements.jsonl", "/data/archive.sqlite"):
         r = client.head(path)
@@ -164,6 +165,7 @@ def test_the_cache_keeps_pages_of_one_database_version_only(tmp_path: Path) -> N
     assert cache.get(("a",), 1) is None
 
 
+@pytest.mark.sqlite_only  # the SQLite file's download and PRAGMA data_version
 def test_data_version_changes_when_another_connection_commits(
     seeded_db: Path, engine: Engine
 ) -> None:

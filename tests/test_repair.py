@@ -26,6 +26,7 @@ from app.parse.repair import (
     resolve_seams,
 )
 from app.parse.seams import mark_line_end_seams
+from tests.searching import index_hits
 
 # A small archive (invented, in the Council's language): what the ingest's evidence reads.
 ARCHIVE = [
@@ -309,13 +310,11 @@ def test_ingest_repairs_a_split_whose_pieces_are_both_common_words(
     )
     report = ingest(engine, [tmp_path])
     assert report.repairs >= 1
+    found = [
+        (s.source_name, p.text, p.printed)
+        for s, p in index_hits(engine, '"all member states to improve border"')
+    ]
     with engine.connect() as conn:
-        found = conn.exec_driver_sql(
-            "SELECT s.source_name, p.text, p.printed FROM paragraph_fts f "
-            "JOIN paragraph p ON p.id = f.rowid "
-            "JOIN statement s ON s.pk = p.statement_pk WHERE paragraph_fts MATCH ?",
-            ('"all member states to improve border"',),
-        ).all()
         source = conn.exec_driver_sql(
             "SELECT source_text FROM statement WHERE source_name = 'damaged.txt'"
         ).scalar_one()

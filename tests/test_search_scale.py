@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.pipeline import ingest
 from app.search.fts5 import engine as search
+from app.search.postgres import engine as postgres_search
 from app.search.query import parse_query
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023
@@ -56,6 +57,7 @@ def fresh_caches() -> Iterator[None]:
     search.clear_caches()
 
 
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
 @pytest.mark.parametrize("native", [True, False], ids=["bm25()", "from highlight()"])
 @pytest.mark.parametrize(
     "q",
@@ -93,6 +95,7 @@ def test_small_archive_counts_exactly_and_ranks_everything(client: TestClient) -
     assert body["total_paragraphs"] == len(body["results"])
 
 
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
 def test_busy_years_are_estimated_and_the_page_says_so(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -117,6 +120,7 @@ def test_first_and_latest_use_stay_exact_when_counts_are_estimated(
     assert 'href="/statements/S-PRST-2023-6#p13">S/PRST/2023/6, para. 13</a>' in page
 
 
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
 def test_years_with_few_matches_stay_exact(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -130,6 +134,7 @@ def test_relevance_ranks_the_newest_matches_and_says_so(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "RANK_CAP", 2)
+    monkeypatch.setattr(postgres_search, "RANK_CAP", 2)
     body = api(client, ORGANIZED)
     assert body["ranked_among"] == 2 and body["ranked_since"] == "2023-12-07"
     # the two newest matches are paragraphs 12 and 13 of the 2023 statement
@@ -141,6 +146,7 @@ def test_relevance_ranks_the_newest_matches_and_says_so(
     assert len(found(api(client, ORGANIZED, sort="oldest"))) == 5
 
 
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
 def test_prefix_stands_for_the_words_of_the_archive(client: TestClient, seeded_db: Path) -> None:
     conn = sqlite3.connect(seeded_db)
     native = conn.execute(
@@ -222,6 +228,7 @@ def test_relevance_across_runs_ranks_the_newest_by_date(
     two_runs: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(search, "RANK_CAP", 2)
+    monkeypatch.setattr(postgres_search, "RANK_CAP", 2)
     body = api(two_runs, ORGANIZED)
     # per run the newest two are read, then the newest two by date are ranked
     assert sorted(found(body)) == [("S-PRST-2023-6", 12), ("S-PRST-2023-6", 13)]

@@ -43,7 +43,7 @@ from app.parse.repair import repair, repairs_between
 from app.parse.text import strip_emphasis
 from app.search.services import search_index
 from app.store.models import Corrigendum
-from app.store.services import settle
+from app.store.services import mark_changed, settle
 
 __all__ = ["FileOutcome", "IngestReport", "ingest"]
 
@@ -151,6 +151,7 @@ def _write(
                 )
                 for corrigendum in corrigenda:
                     report.outcomes.append(_apply_corrigendum(session, corrigendum, writer.now))
+                mark_changed(session.connection())
                 session.commit()
         finally:
             for handle in handles.values():

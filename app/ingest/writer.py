@@ -255,9 +255,8 @@ class Writer:
             # the copy stays recorded as a second source.
             self.flush()
             self.session.connection().exec_driver_sql(
-                "UPDATE source SET preferred = 0, note = ? "
-                "WHERE statement_pk = ? AND preferred = 1",
-                (f"replaced by the official text of {item.path.name}", pk),
+                "UPDATE source SET preferred = ?, note = ? WHERE statement_pk = ? AND preferred",
+                (False, f"replaced by the official text of {item.path.name}", pk),
             )
             for known in self.sources.values():
                 if known.statement_pk == pk:

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.store.models import Paragraph, Statement
 from app.store.queries import Located
+from app.store.sql import as_date
 
 
 @dataclass(frozen=True)
@@ -127,15 +128,11 @@ def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, l
     ) in session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks)):
         ref = statements.get(spk)
         if ref is None:
-            ref = statements[spk] = StatementRef(spk, sid, symbol, _date(date))
+            ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date))
         out[own].append(Related(ref, ParagraphRef(pid, number), shared, cov, other_cov, sim))
     for related in out.values():
         related.sort(key=lambda r: r.sort_key)
     return out
-
-
-def _date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Related]:
@@ -176,7 +173,7 @@ def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNot
     marks = ",".join(map(str, numbers))  # ints, not user text
     rows = session.connection().exec_driver_sql(NOTES_SQL.format(ids=marks))
     for pid, spk, sid, symbol, date, opid, onumber, shared, cov, other_cov, sim, count in rows:
-        ref = StatementRef(spk, sid, symbol, _date(date))
+        ref = StatementRef(spk, sid, symbol, as_date(date))
         note = notes.get(numbers[pid])
         if note is None:
             note = notes[numbers[pid]] = ReuseNote(
@@ -216,7 +213,7 @@ def places(session: Session, *, paragraph_ids: Iterable[int]) -> dict[int, Place
         for pid, number, spk, sid, symbol, date, meeting in rows:
             ref = statements.get(spk)
             if ref is None:
-                ref = statements[spk] = StatementRef(spk, sid, symbol, _date(date), meeting)
+                ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date), meeting)
             found[pid] = Place(ref, number)
     return found
 
@@ -236,7 +233,7 @@ RELATED_IDS_SQL = """
         SELECT other_id AS other FROM paragraph_reuse WHERE paragraph_id = ?
         UNION ALL
         SELECT paragraph_id FROM paragraph_reuse WHERE other_id = ?
-    )
+    ) AS related
     ORDER BY other LIMIT ?
 """
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from app.store.sql import rows as sql_rows
+
 REFERS_BACK = re.compile(
     r"^(?:The\s+(?:members\s+of\s+the\s+)?(?:Security\s+)?Council,?\s+)?"
     r"(?:also\s+|further\s+|once\s+again\s+|\w+ly\s+)?"
@@ -36,17 +38,18 @@ def previews(session: Session, pks: list[int]) -> dict[int, Preview]:
     if not pks:
         return {}
     marks = ", ".join("?" * len(pks))
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    rows = driver.execute(
+    conn = session.connection()
+    rows = sql_rows(
+        conn,
         f"SELECT statement_pk, id, number, plain FROM paragraph "
         f"WHERE statement_pk IN ({marks}) AND number <= ? ORDER BY statement_pk, number",
         (*pks, LOOK_AT),
-    ).fetchall()
+    )
     # Paragraphs sharing language with a paragraph of an older statement (agreed before).
     agreed = {
         pid
-        for (pid,) in driver.execute(
+        for (pid,) in sql_rows(
+            conn,
             f"""
             SELECT p.id FROM paragraph p
             JOIN statement s ON s.pk = p.statement_pk

@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from app.parse.ids import symbol_to_id
 from app.store.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
 from app.store.previews import Preview, previews
+from app.store.sql import as_date
+from app.store.sql import rows as sql_rows
 
 DateOrder = Literal["newest", "oldest"]
 
@@ -52,14 +54,8 @@ class ParagraphText:
 
 
 def _rows(session: Session, sql: str, *params: object) -> list[Any]:
-    """Rows straight from the sqlite3 driver, on the session's connection.
-
-    For the small lookups of the reading pages, SQLAlchemy's statement and result machinery
-    costs several times the query itself; these functions skip it and build plain values.
-    """
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    return list(driver.execute(sql, params).fetchall())
+    """Rows of hand-written SQL on the session's connection, as plain tuples (`app.store.sql`)."""
+    return sql_rows(session.connection(), sql, params)
 
 
 @dataclass
@@ -271,11 +267,7 @@ def neighbours(session: Session, *, statement: Statement) -> tuple[StatementLink
         "ORDER BY date, pk LIMIT 1",
     ):
         rows = _rows(session, sql, statement.date.isoformat(), statement.pk)
-        found.append(
-            StatementLink(rows[0][0], rows[0][1], dt.date.fromisoformat(rows[0][2]))
-            if rows
-            else None
-        )
+        found.append(StatementLink(rows[0][0], rows[0][1], as_date(rows[0][2])) if rows else None)
     return tuple(found)
 
 
@@ -298,8 +290,7 @@ def bulk_records(session: Session) -> Iterator[dict[str, Any]]:
         corrections.setdefault(corrects, []).append(
             {"symbol": symbol, "date": date and str(date), "text": text}
         )
-    statements = conn.connection.driver_connection.execute(BULK_SQL)  # type: ignore[union-attr]
-    for row in statements:
+    for row in conn.exec_driver_sql(BULK_SQL):
         (pk, sid, symbol, title, date, meeting, meeting_date, agenda, distributed, language,
          intro, footnotes) = row  # fmt: skip
         paragraphs = conn.exec_driver_sql(

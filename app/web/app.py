@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.config import STATIC_DIR, Settings
+from app.core.config import STATIC_DIR, Archive, Settings, archive_location
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
 from app.store.services import watch_version
@@ -32,10 +31,11 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def create_app(db_path: Path | None = None) -> FastAPI:
-    """Build the app over the archive at `db_path` (default: settings), opened read-only."""
+def create_app(archive: Archive | None = None) -> FastAPI:
+    """Build the app over `archive` (default: settings, reading from ARCHIVE_READ_DB when set),
+    opened read-only."""
     settings = Settings.from_env()
-    path = db_path or settings.db_path
+    path = archive_location(archive) if archive is not None else settings.read_archive
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -38,7 +38,10 @@ class SearchHit(BaseModel):
     paragraph: int
     url: str = Field(description="/statements/{id}#p{n}")
     snippet: str = Field(description="Paragraph text (or an excerpt), matches in <mark>; escaped")
-    rank: float = Field(description="bm25 score: lower is more relevant")
+    rank: float = Field(
+        description="relevance score, lower is more relevant (SQLite: BM25; PostgreSQL: "
+        "minus ts_rank_cd)"
+    )
 
 
 class SearchResponse(BaseModel):

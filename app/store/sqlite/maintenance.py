@@ -6,28 +6,10 @@ import hashlib
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.store.interfaces import CheckReport
 from app.store.sqlite.version import database_version
-
-
-@dataclass
-class CheckReport:
-    """What `archive check` found; `ok` only when every check passed."""
-
-    path: Path
-    problems: list[str] = field(default_factory=list)
-    statements: int = 0
-    paragraphs: int = 0
-    indexed: int = 0
-    unanalysed: int = 0
-    """Paragraphs whose citations and agreed language are not computed yet (not a problem:
-    `archive analyse` finishes them)."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:

@@ -7,11 +7,12 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response, StreamingResponse
 
 from app.store import queries
-from app.store.maintenance import snapshot
+from app.store.engine import is_file
+from app.store.maintenance import NotOnThisEngine, snapshot
 from app.web.deps import SessionDep
 from app.web.templating import templates
 
@@ -23,7 +24,11 @@ def about(request: Request, session: SessionDep) -> Response:
     return templates.TemplateResponse(
         request,
         "about.html",
-        {"stats": queries.archive_stats(session), "completeness": queries.completeness(session)},
+        {
+            "stats": queries.archive_stats(session),
+            "completeness": queries.completeness(session),
+            "sqlite_download": is_file(request.app.state.db_path),
+        },
     )
 
 
@@ -58,6 +63,14 @@ def jsonl(session: SessionDep) -> StreamingResponse:
 def sqlite_file(request: Request) -> FileResponse:
     """The SQLite database itself (read it with any SQLite client): a consistent snapshot of
     the archive as it is now, never the live file (which may lack what is still in its WAL)."""
-    path: Path = request.app.state.db_path
-    copy = snapshot(path, Path(tempfile.gettempdir()) / "prst-archive-snapshots")
+    try:
+        copy = snapshot(
+            request.app.state.db_path, Path(tempfile.gettempdir()) / "prst-archive-snapshots"
+        )
+    except NotOnThisEngine as exc:
+        raise HTTPException(
+            status_code=404,
+            detail=f"No SQLite download here: {exc}. The JSON Lines download holds every "
+            "statement.",
+        ) from None
     return FileResponse(copy, media_type="application/vnd.sqlite3", filename="prst-archive.sqlite")
