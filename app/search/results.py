@@ -28,6 +28,31 @@ class Filters:
     agenda_item: str | None = None
 
 
+@dataclass(frozen=True)
+class After:
+    """A place in a date-sorted search, just past one of its matches (named by its statement
+    and paragraph number, which every engine knows): where the next page starts. A cursor
+    that stays valid as deep as the matches go, where an offset would make the engine count
+    its way there again."""
+
+    statement_pk: int
+    number: int
+
+
+class UnknownPosition(LookupError):
+    """The paragraph an `After` names is not in the archive (any more)."""
+
+
+@dataclass(frozen=True)
+class AgendaCounts:
+    """Statements using a query per agenda item (the statement's own wording of it)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    """Most used first (then by name); items with no statement using the query are left out."""
+    estimated: frozenset[str] = frozenset()
+    """Items whose count is estimated from a sample of the matches (like the history's years)."""
+
+
 @dataclass
 class Hit:
     statement: Statement
