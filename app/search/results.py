@@ -19,6 +19,7 @@ from app.store.models import Statement
 OPEN, CLOSE = "\x02", "\x03"
 
 Sort = Literal["relevance", "newest", "oldest"]
+DateSort = Literal["newest", "oldest"]
 
 
 @dataclass(frozen=True)

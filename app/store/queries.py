@@ -396,3 +396,28 @@ def statement_for_unknown_id(session: Session, *, statement_id: str) -> Statemen
         if symbol_to_id(corrigendum.symbol).lower() == statement_id.lower():
             return statement_by_symbol(session, symbol=corrigendum.corrects)
     return None
+
+
+def paragraph_texts(session: Session, *, statement_pks: set[int]) -> dict[tuple[int, int], str]:
+    """The text of every paragraph of these statements, by (statement pk, number)."""
+    if not statement_pks:
+        return {}
+    rows = session.exec(
+        select(Paragraph.statement_pk, Paragraph.number, Paragraph.text).where(
+            col(Paragraph.statement_pk).in_(statement_pks)
+        )
+    )
+    return {(pk, number): text for pk, number, text in rows}
+
+
+def statement_updates(
+    session: Session, *, offset: int, limit: int
+) -> list[tuple[str, dt.datetime]]:
+    """Statement ids with when each last changed, in the order they were first stored."""
+    rows = session.exec(
+        select(Statement.id, Statement.updated_at)
+        .order_by(col(Statement.pk))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(sid, updated) for sid, updated in rows]
