@@ -22,7 +22,6 @@ EPOCH = "1970-01-01T00:00:00Z"
 """The `updated` of a feed with no entry (Atom requires one; a fixed one keeps the feed's
 ETag stable)."""
 
-ET.register_namespace("", NS)  # the default namespace: <feed xmlns="...">, not <ns0:feed>
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -50,7 +49,7 @@ class Entry:
 
 
 def _add(parent: ET.Element, tag: str, text: object = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
+    element = ET.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
         element.text = xml_text(text)
     return element
@@ -66,7 +65,8 @@ def feed(
     entries: Sequence[Entry],
 ) -> bytes:
     """A complete Atom document, newest entry first as given."""
-    root = ET.Element(f"{{{NS}}}feed")
+    # Names without a namespace under a root declaring Atom's as the default: <feed xmlns=...>
+    root = ET.Element("feed", xmlns=NS)
     _add(root, "title", title)
     _add(root, "subtitle", subtitle)
     _add(root, "id", id)

@@ -57,13 +57,13 @@ def _xml(root: ET.Element) -> Response:
 
 
 def _urlset(base: str, pages: list[str], statements: list[tuple[str, dt.datetime]]) -> Response:
-    root = ET.Element(f"{{{NS}}}urlset")
+    root = ET.Element("urlset", xmlns=NS)
     for path in pages:
-        ET.SubElement(ET.SubElement(root, f"{{{NS}}}url"), f"{{{NS}}}loc").text = base + path
+        ET.SubElement(ET.SubElement(root, "url"), "loc").text = base + path
     for statement_id, updated in statements:
-        url = ET.SubElement(root, f"{{{NS}}}url")
-        ET.SubElement(url, f"{{{NS}}}loc").text = f"{base}/statements/{statement_id}"
-        ET.SubElement(url, f"{{{NS}}}lastmod").text = _lastmod(updated)
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = f"{base}/statements/{statement_id}"
+        ET.SubElement(url, "lastmod").text = _lastmod(updated)
     return _xml(root)
 
 
@@ -76,11 +76,11 @@ def sitemap(request: Request, session: SessionDep) -> Response:
     if total + len(PAGES) <= PER_FILE:
         statements = queries.statement_updates(session, offset=0, limit=PER_FILE)
         return _urlset(base, PAGES, statements)
-    root = ET.Element(f"{{{NS}}}sitemapindex")
+    root = ET.Element("sitemapindex", xmlns=NS)
     files = ["/sitemaps/pages.xml"]
     files += [f"/sitemaps/statements-{k}.xml" for k in range(1, -(-total // PER_FILE) + 1)]
     for path in files:
-        ET.SubElement(ET.SubElement(root, f"{{{NS}}}sitemap"), f"{{{NS}}}loc").text = base + path
+        ET.SubElement(ET.SubElement(root, "sitemap"), "loc").text = base + path
     return _xml(root)
 
 

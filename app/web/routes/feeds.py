@@ -133,7 +133,7 @@ def search_feed(
         request,
         title=f"statements using {query.display()}",
         subtitle=_filters_said(options.filters()),
-        page=f"{page.path}?{page.query}",
+        page=f"/search?{page.query}",
         entries=entries,
     )
 

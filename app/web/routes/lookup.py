@@ -52,6 +52,22 @@ def _paragraph_or_404(session: Session, statement: Statement, number: int) -> tu
     return paragraph, count
 
 
+STALE_CURSOR = (
+    "The cursor names something no longer in the archive (it changed since): "
+    "start again from the first page."
+)
+
+
+def cursor_statement(session: Session, statement_id: str) -> Statement:
+    """The statement a cursor names (by its id, or an id it once had); a 400 if it is gone."""
+    statement = queries.statement_by_id(session, statement_id=statement_id) or (
+        queries.resolve_alias(session, alias=statement_id)
+    )
+    if statement is None or statement.pk is None:
+        raise HTTPException(status_code=400, detail=STALE_CURSOR)
+    return statement
+
+
 LONG_TOPIC = 100
 """An agenda item longer than this is a list of letters ("Letter dated 29 June 1998 from...;
 Letter dated 25 June 1998 from..."), too long to name the statement in its heading."""

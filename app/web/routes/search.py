@@ -38,6 +38,7 @@ from app.web.charts import Chart, year_chart
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
 from app.web.paging import LINK_HEADER, Cursor, CursorParam
+from app.web.routes.lookup import STALE_CURSOR, cursor_statement
 from app.web.schemas import Problem, SearchHit, SearchResponse, StatementSummary
 from app.web.templating import templates
 
@@ -123,18 +124,10 @@ def position(session: SessionDep, cursor: Cursor, sort: Sort) -> After:
             detail="A cursor pages a search sorted by date (sort=newest or sort=oldest); "
             "relevance pages by offset.",
         )
-    statement = queries.statement_by_id(session, statement_id=cursor.id) or queries.resolve_alias(
-        session, alias=cursor.id
-    )
-    if statement is None or statement.pk is None or cursor.number is None:
-        raise HTTPException(status_code=400, detail=STALE_CURSOR)
-    return After(statement.pk, cursor.number)
-
-
-STALE_CURSOR = (
-    "The cursor names a paragraph no longer in the archive (it changed since): "
-    "start again from the first page."
-)
+    statement = cursor_statement(session, cursor.id)
+    if cursor.number is None:
+        raise HTTPException(status_code=400, detail=paging.BAD_CURSOR)
+    return After(statement.pk or 0, cursor.number)
 
 
 _agenda_choices: LRU[object, list[tuple[str, int]]] = LRU(4)
