@@ -402,3 +402,32 @@ def test_robots_txt_points_to_the_sitemap_and_spares_search(api: TestClient) -> 
     assert f"Sitemap: {BASE}/sitemap.xml" in text.splitlines()
     for rule in ("Disallow: /search", "Allow: /search/help", "Disallow: /api/", "Disallow: /data/"):
         assert rule in text.splitlines()
+
+
+# --- on real statements -----------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+def test_on_the_corpus_facets_exports_and_sitemap_agree_with_search(
+    corpus_dir: Path, db_path: Path
+) -> None:
+    engine = make_engine(db_path)
+    assert not ingest(engine, [corpus_dir]).failed
+    engine.dispose()
+    fts5.clear_caches()
+    with TestClient(create_app(db_path)) as client:
+        for q in ["humanitarian", '"international peace and security"', "terror*"]:
+            body = search(client, q)
+            assert len(body["agenda_items"]) > 3, q
+            for item, n in body["agenda_items"].items():
+                assert search(client, q, agenda=item)["total_statements"] == n, (q, item)
+            for year, n in body["years"].items():
+                narrowed = search(client, q, year_from=year, year_to=year)
+                assert narrowed["total_statements"] == n, (q, year)
+        rows, _ = export_csv(client, q="humanitarian", sort="oldest")
+        assert [(r["statement"], int(r["paragraph"])) for r in rows] == paged(
+            client, "humanitarian", "oldest"
+        )
+        listed = locations(client.get("/sitemap.xml").content)
+        total = client.get("/api/statements?limit=1").json()["total"]
+        assert len([u for u in listed if "/statements/" in u]) == total > 100
