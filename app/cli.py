@@ -7,6 +7,7 @@ import logging
 import os
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -171,6 +172,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_repairs(args: argparse.Namespace) -> int:
+    from app.ingest.pipeline import ingest
+    from app.ingest.repair_report import repair_report
+    from app.store.engine import make_engine, migrate
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            log.error("%s: no such file or folder", path)
+            return 2
+    with tempfile.TemporaryDirectory(prefix="archive-repairs-") as scratch:
+        # Files given: ingested into a scratch archive of their own; else the archive itself.
+        db = Path(scratch) / "repairs.db" if paths else _db_path(args)
+        if not db.exists() and not paths:
+            log.error("%s: no such archive", db)
+            return 2
+        migrate(db)
+        engine = make_engine(db)
+        try:
+            if paths:
+                ingest(engine, paths)
+            for line in repair_report(engine).lines():
+                log.info("%s", line)
+        finally:
+            engine.dispose()
+    return 0
+
+
 def cmd_catalogue(args: argparse.Namespace) -> int:
     from app.store.catalogue import CatalogueError, import_catalogue
     from app.store.engine import make_engine, migrate
@@ -252,6 +281,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create the database if needed and apply every Alembic migration.",
     )
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "repairs",
+        parents=[common],
+        help="list the repairs of extraction damage, and the words still damaged",
+        description="List every word repaired from PDF-extraction damage (printed form, "
+        "repaired form, context) and every word that still looks damaged. With PATHs, the "
+        "files are ingested into a scratch archive of their own first (the archive is not "
+        "touched); without, the archive is read.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="statement files or folders")
+    p.set_defaults(func=cmd_repairs)
 
     p = sub.add_parser(
         "catalogue",

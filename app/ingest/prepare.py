@@ -30,7 +30,8 @@ from app.core.workers import process_pool
 from app.ingest.analysis import Derived, derive
 from app.ingest.progress import Progress
 from app.ingest.report import FileOutcome
-from app.parse.repair import has_bare_letter
+from app.parse.lexicon import Evidence, english
+from app.parse.repair import may_be_damaged
 from app.parse.statement import (
     ParsedCorrigendum,
     ParsedStatement,
@@ -97,7 +98,7 @@ class Prepared:
     derived: list[Derived]
     """Per paragraph, in order: what the analysis needs of it (computed here, in parallel)."""
     suspects: list[int]
-    """Numbers of the paragraphs that hold a bare letter, maybe a split word to repair."""
+    """Numbers of the paragraphs that may hold extraction damage, for the write to repair."""
 
     @property
     def sort_key(self) -> tuple[dt.date, str]:
@@ -148,7 +149,8 @@ def _prepare(path: Path, metadata: dict[str, str] | None) -> Prepared | Prepared
             parsed.symbol = symbol
         digest.update(repr(sorted(metadata.items())).encode())
     derived = [derive(p.text, p.plain) for p in parsed.paragraphs]
-    suspects = [p.number for p in parsed.paragraphs if has_bare_letter(p.plain)]
+    lexicon = Evidence()  # the lexicon alone: the archive's evidence is weighed at the write
+    suspects = [p.number for p in parsed.paragraphs if may_be_damaged(p.text, lexicon)]
     return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed, derived, suspects)
 
 
@@ -275,6 +277,7 @@ def prepare_all(
             metadata_cache[path.parent] = load_metadata(path.parent)
         metadata.append(metadata_cache[path.parent].get(path.name))
     workers = min(os.cpu_count() or 1, 8)
+    english()  # the lexicon, loaded once here: forked parsing processes share it
     results: Iterable[Prepared | Spilled | PreparedCorrigendum | FileOutcome]
     if len(files) < PARALLEL_FROM or workers < 2:
         results = map(prepare_one, files, metadata)

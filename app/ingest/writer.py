@@ -89,7 +89,7 @@ class Writer:
         self.pending_paragraphs: list[dict[str, object]] = []
         self.pending_derived: list[tuple[int, Derived]] = []
         self.suspects: list[int] = []
-        """Ids of new paragraphs holding a bare letter (see app.parse.repair.has_bare_letter)."""
+        """Ids of new paragraphs that may hold extraction damage (`may_be_damaged`)."""
 
     def id_of_inverse(self) -> Iterator[tuple[str, int]]:
         for pk, sid in self.id_of.items():
@@ -178,6 +178,7 @@ class Writer:
                     "number": p.number,
                     "text": p.text,
                     "plain": p.plain,
+                    "printed": p.printed,
                 }
             )
             self.pending_derived.append((self.next_paragraph, derived))

@@ -12,7 +12,7 @@ opened with (modelled on warehouse's `search/interfaces.py` and `services.py`):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -103,10 +103,9 @@ class SearchIndex(Protocol):
         """Every indexed word with the number of paragraphs holding it."""
         ...
 
-    def holding_any(
-        self, conn: Connection, words: Iterable[str], *, from_id: int
-    ) -> Iterator[tuple[int, str]]:
-        """(id, searched text) of the paragraphs from `from_id` on holding any of `words`."""
+    def phrase_count(self, conn: Connection, words: Sequence[str], *, at_most: int) -> int:
+        """How many paragraphs hold `words` in a row (as search matches a phrase: case and
+        hyphens aside), counted up to `at_most`."""
         ...
 
     def optimise(self, conn: Connection, *, added: int) -> None:

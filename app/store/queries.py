@@ -47,6 +47,8 @@ class ParagraphText:
     id: int
     number: int
     text: str
+    printed: str | None = None
+    """As extracted, when extraction damage in `text` was repaired."""
 
 
 def _rows(session: Session, sql: str, *params: object) -> list[Any]:
@@ -245,7 +247,7 @@ def paragraphs_of(session: Session, *, statement: Statement) -> list[ParagraphTe
     """The statement's paragraphs in order."""
     rows = _rows(
         session,
-        "SELECT id, number, text FROM paragraph WHERE statement_pk = ? ORDER BY number",
+        "SELECT id, number, text, printed FROM paragraph WHERE statement_pk = ? ORDER BY number",
         statement.pk,
     )
     return [ParagraphText(*row) for row in rows]

@@ -13,9 +13,11 @@ from starlette.requests import Request
 from app.core.config import TEMPLATES_DIR
 from app.parse.citations import DOCUMENT, PRST, RESOLUTION, Citation, find_citations
 from app.parse.ids import symbol_to_id
+from app.parse.repair import Repair, repairs_between
 from app.parse.text import EMPHASIS_RE
 from app.store.agenda import agenda_slug
-from app.store.models import Statement
+from app.store.models import Paragraph, Statement
+from app.store.queries import ParagraphText
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates change with a deploy, never under a running server: no stat() of every template
@@ -59,7 +61,34 @@ def first_words(text: str | None, words: int = 30) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
+def repairs_in(paragraph: Paragraph | ParagraphText) -> list[Repair]:
+    """The words of a paragraph repaired from extraction damage (none when it was not)."""
+    return repairs_between(paragraph.printed, paragraph.text)
+
+
+def with_repairs(paragraph: Paragraph | ParagraphText) -> str | Markup:
+    """A paragraph's text, as HTML with each repaired word marked (its printed form shown on
+    hover and keyboard focus) when extraction damage was repaired; else its plain text."""
+    repairs = repairs_in(paragraph)
+    if not repairs:
+        return paragraph.text
+    text, parts, last = paragraph.text, [], 0
+    for r in repairs:
+        parts.append(escape(text[last : r.start]))
+        parts.append(
+            Markup(
+                '<span class="repaired" tabindex="0" data-printed="{0}" '
+                'title="Printed “{0}” (extraction damage, repaired)">{1}</span>'
+            ).format(r.printed, text[r.start : r.end])
+        )
+        last = r.end
+    parts.append(escape(text[last:]))
+    return Markup(EMPHASIS_RE.sub(r"<em>\1</em>", "".join(map(str, parts))))
+
+
 templates.env.filters["text"] = render_text
+templates.env.filters["with_repairs"] = with_repairs
+templates.env.filters["repairs"] = repairs_in
 templates.env.filters["long_date"] = long_date
 templates.env.filters["first_words"] = first_words
 

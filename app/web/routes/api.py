@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from app.parse.repair import repairs_between
 from app.store import queries
 from app.web import paging
 from app.web.deps import RememberedDep, SessionDep
@@ -24,10 +25,20 @@ class StatementList(BaseModel):
     items: list[StatementSummary]
 
 
+class RepairOut(BaseModel):
+    printed: str = Field(description="The word as extracted from the PDF, e.g. 'ord er'")
+    repaired: str = Field(description="The word as shown and searched, e.g. 'order'")
+
+
 class ParagraphOut(BaseModel):
     number: int
     text: str = Field(description="As archived; *asterisks* mark emphasis")
     url: str = Field(description="/statements/{id}#p{n}")
+    repairs: list[RepairOut] = Field(
+        default_factory=list,
+        description="Words of `text` repaired from PDF-extraction damage (split apart, or a "
+        "line-end hyphen lost), in order; the source file keeps them as extracted",
+    )
 
 
 class CorrigendumOut(BaseModel):
@@ -126,7 +137,15 @@ def api_statement(
         ],
         source_url=f"/statements/{found.id}/source.txt",
         paragraphs=[
-            ParagraphOut(number=p.number, text=p.text, url=f"/statements/{found.id}#p{p.number}")
+            ParagraphOut(
+                number=p.number,
+                text=p.text,
+                url=f"/statements/{found.id}#p{p.number}",
+                repairs=[
+                    RepairOut(printed=r.printed, repaired=r.repaired)
+                    for r in repairs_between(p.printed, p.text)
+                ],
+            )
             for p in paragraphs
         ],
     )
