@@ -107,7 +107,11 @@ def newest_statements(
     return [(s, sorted(h, key=lambda x: x.number)) for s, h in list(gathered.values())[:count]]
 
 
-@router.get("/search.atom", response_class=Response, responses=FEED)
+@router.get(
+    "/search.atom",
+    response_class=Response,
+    responses={**FEED, 400: {"description": "Nothing in the query can be searched"}},
+)
 def search_feed(
     request: Request, session: SessionDep, options: FiltersDep, q: QueryText = ""
 ) -> Response:
