@@ -224,6 +224,42 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from app.language.draft import DraftError
+    from app.store.engine import make_engine
+    from app.web import drafts
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            log.error("%s: cannot be read: %s", args.file, exc.strerror or exc)
+            return 2
+    db = _db_path(args)
+    if not db.exists():
+        log.error("no archive at %s: run `archive ingest` first", db)
+        return 2
+    engine = make_engine(db, readonly=True)
+    try:
+        with Session(engine) as session:
+            report = drafts.check(session, text, exact=args.exact)
+    except (DraftError, drafts.DraftUnavailable) as exc:
+        log.error("%s: %s", args.file, exc)
+        return 1
+    finally:
+        engine.dispose()
+    # The report is the command's output (stdout, to read or to pipe); messages go to the log.
+    if args.json:
+        sys.stdout.write(drafts.to_json(report).model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(drafts.to_text(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
@@ -323,6 +359,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", metavar="PATH", help="new file to write")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "draft",
+        parents=[common],
+        help="check a draft: where each paragraph's language was agreed before",
+        description="Check a draft statement against the archive: for each paragraph, its "
+        "closest precedents, the share of agreed language (runs of at least 7 words found in "
+        "the archive) with each run's first and latest use, a word-level comparison with the "
+        "closest precedent, and the new language. The draft is read, never stored.",
+    )
+    p.add_argument("file", metavar="FILE", help="a text file (UTF-8), or - for standard input")
+    p.add_argument("--json", action="store_true", help="the report as JSON (as /api/draft)")
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="phrase-search the runs the fingerprint index cannot date (short ones, formula), "
+        "so every run's first and latest use are exact; seconds on a large archive",
+    )
+    p.set_defaults(func=cmd_draft)
     return parser
 
 

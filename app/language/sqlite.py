@@ -55,10 +55,15 @@ INSERT_SQL = """
         other_shared_words, coverage, other_coverage, similarity)
     VALUES (?, ?, ?, ?, ?, ?, ?)
 """
-INSERT_SQL = """
-    INSERT OR REPLACE INTO paragraph_reuse (paragraph_id, other_id, shared_words,
-        other_shared_words, coverage, other_coverage, similarity)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
+# What a draft check reads (app.language.draft): each fingerprint's listed paragraphs, at most
+# :per_hash of them, the lowest ids.
+POSTINGS_READ_SQL = """
+    SELECT hash, paragraph_id FROM (
+        SELECT hash, paragraph_id,
+               row_number() OVER (PARTITION BY hash ORDER BY paragraph_id) AS place
+        FROM reuse_fingerprint WHERE hash IN ({marks})
+    )
+    WHERE place <= :per_hash
 """
 
 
@@ -161,3 +166,28 @@ class SqliteFingerprints:
     ) -> None:
         if rows:
             conn.exec_driver_sql(INSERT_SQL, rows)
+
+    def document_frequencies(self, conn: Connection, hashes: Iterable[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for marks in _int_lists(hashes):
+            rows = conn.exec_driver_sql(f"SELECT hash, df FROM reuse_hash WHERE hash IN ({marks})")
+            found.update((h, df) for h, df in rows)
+        return found
+
+    def postings(
+        self, conn: Connection, hashes: Iterable[int], *, per_hash: int
+    ) -> Iterator[tuple[int, int]]:
+        for marks in _int_lists(hashes):
+            # The key (hash, paragraph_id) of this WITHOUT ROWID table gives each hash's
+            # paragraphs in id order: numbering them stops each list at `per_hash`.
+            yield from conn.exec_driver_sql(
+                POSTINGS_READ_SQL.format(marks=marks), {"per_hash": per_hash}
+            )
+
+
+def _int_lists(values: Iterable[int], size: int = 500) -> Iterator[str]:
+    """The distinct integers of `values` as comma-separated lists of at most `size` (ints, never
+    user text: safe to put in the SQL)."""
+    wanted = sorted({int(v) for v in values})
+    for start in range(0, len(wanted), size):
+        yield ",".join(map(str, wanted[start : start + size]))

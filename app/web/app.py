@@ -31,6 +31,7 @@ from app.web.routes import (
     crawlers,
     data,
     docs,
+    draft,
     exports,
     feeds,
     health,
@@ -92,6 +93,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         app.include_router(router)
     for router in (reuse.router, citations.router, agenda.router):  # issue 6
         app.include_router(router)
+    app.include_router(draft.router)  # issue 17
     document_errors(app)
 
     @app.exception_handler(StarletteHTTPException)
