@@ -320,8 +320,9 @@ def test_every_api_error_is_one_shape(api: TestClient) -> None:
         api.get("/api/search", params={"q": "terrorism", "cursor": "x"}),
         api.get("/statements/S-PRST-1900-1/citation.ris"),
         api.get("/sitemaps/statements-99.xml"),
+        api.post("/api/draft", json={"text": "   "}),
     ]
-    assert [r.status_code for r in answers] == [404, 404, 405, 422, 400, 404, 404]
+    assert [r.status_code for r in answers] == [404, 404, 405, 422, 400, 404, 404, 400]
     for r in answers:
         body = r.json()
         assert set(body) == {"status", "detail", "problems"} and body["status"] == r.status_code
