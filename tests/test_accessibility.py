@@ -33,6 +33,8 @@ PAGES = {
     "search-empty": "/search",
     "search-nothing": "/search?q=zzzzqqq",
     "search-bad-year": "/search?q=terrorism&year_from=abc",
+    "search-narrowed": "/search?q=Security+Council&agenda=Threats+to+international+peace+and"
+    "+security&year_from=2012&year_to=2012",
     "search-help": "/search/help",
     "agenda-index": "/agenda",
     "agenda": "/agenda/threats-to-international-peace-and-security",

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from app.search.query import Query
-from app.search.results import Filters, SearchResult, Sort
+from app.search.results import After, AgendaCounts, Filters, SearchResult, Sort
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,22 @@ class SearchService(Protocol):
         sort: Sort = "relevance",
         limit: int = 20,
         offset: int = 0,
+        after: After | None = None,
     ) -> SearchResult:
-        """One page of the paragraphs matching `query`, with totals and the per-year history."""
+        """One page of the paragraphs matching `query`, with totals and the per-year history.
+
+        With `after` (date sorts only) the page starts just past that match in the sort's
+        order, by (statement date, paragraph id), `offset` counting from there; the totals
+        and history stay those of the whole query. `UnknownPosition` when `after` names no
+        paragraph; ValueError with sort "relevance"."""
+        ...
+
+    def agenda_counts(
+        self, session: Session, query: Query, *, filters: Filters = Filters()
+    ) -> AgendaCounts:
+        """How many statements use `query` under each agenda item, within `filters`: the count
+        for an item is the `total_statements` a search filtered to that item answers (exact
+        where the search's counts are, else an estimate the result names)."""
         ...
 
     def marked_paragraphs(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
@@ -140,18 +140,25 @@ def list_statements(
     limit: int = 25,
     offset: int = 0,
     total: int | None = None,
+    after: Statement | None = None,
 ) -> StatementPage:
     """One page of statements with the browse filters, and how many match in all (`total`,
-    when the caller knows it already)."""
+    when the caller knows it already); with `after`, the page starts just past that statement
+    in the order asked for (a cursor: no rows are counted off to get there)."""
     if total is None:
         total = count_statements(session, year=year, agenda_item=agenda_item)
     by_date = col(Statement.date).desc() if order == "newest" else col(Statement.date).asc()
     by_pk = col(Statement.pk).desc() if order == "newest" else col(Statement.pk).asc()
+    conditions = _filters(year, agenda_item)
+    if after is not None:
+        key = tuple_(col(Statement.date), col(Statement.pk))
+        past = (after.date, after.pk)
+        conditions.append(key < past if order == "newest" else key > past)
     statements = list(
         session.exec(
             select(Statement)
             .options(load_only(*LISTED))
-            .where(*_filters(year, agenda_item))
+            .where(*conditions)
             .order_by(by_date, by_pk)
             .limit(limit)
             .offset(offset)
@@ -389,3 +396,28 @@ def statement_for_unknown_id(session: Session, *, statement_id: str) -> Statemen
         if symbol_to_id(corrigendum.symbol).lower() == statement_id.lower():
             return statement_by_symbol(session, symbol=corrigendum.corrects)
     return None
+
+
+def paragraph_texts(session: Session, *, statement_pks: set[int]) -> dict[tuple[int, int], str]:
+    """The text of every paragraph of these statements, by (statement pk, number)."""
+    if not statement_pks:
+        return {}
+    rows = session.exec(
+        select(Paragraph.statement_pk, Paragraph.number, Paragraph.text).where(
+            col(Paragraph.statement_pk).in_(statement_pks)
+        )
+    )
+    return {(pk, number): text for pk, number, text in rows}
+
+
+def statement_updates(
+    session: Session, *, offset: int, limit: int
+) -> list[tuple[str, dt.datetime]]:
+    """Statement ids with when each last changed, in the order they were first stored."""
+    rows = session.exec(
+        select(Statement.id, Statement.updated_at)
+        .order_by(col(Statement.pk))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(sid, updated) for sid, updated in rows]

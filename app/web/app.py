@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -19,16 +19,32 @@ from app.search.warmup import Warmup
 from app.store.engine import make_engine
 from app.store.services import watch_version
 from app.web.middleware import ArchiveMiddleware
+from app.web.openapi import document_errors
 from app.web.pagecache import PageCache
-from app.web.problems import unusable_values
-from app.web.routes import agenda, api, citations, data, docs, draft, health, pages, reuse, search
+from app.web.problems import answers_json, problem, unusable_values
+from app.web.routes import (
+    agenda,
+    api,
+    citations,
+    cite,
+    crawlers,
+    data,
+    docs,
+    draft,
+    exports,
+    feeds,
+    health,
+    pages,
+    reuse,
+    search,
+)
 from app.web.templating import templates
 
 log = logging.getLogger(__name__)
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return answers_json(request.url.path)
 
 
 def create_app(archive: Archive | None = None) -> FastAPI:
@@ -71,14 +87,19 @@ def create_app(archive: Archive | None = None) -> FastAPI:
     app.include_router(data.router)
     app.include_router(search.router)
     app.include_router(docs.router)
+    # Before the pages of resolutions and agenda items, whose {number} and {slug} would
+    # otherwise claim /resolutions/1373.atom and /agenda/{slug}.atom.
+    for router in (feeds.router, exports.router, cite.router, crawlers.router):  # issue 18
+        app.include_router(router)
     for router in (reuse.router, citations.router, agenda.router):  # issue 6
         app.include_router(router)
     app.include_router(draft.router)  # issue 17
+    document_errors(app)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+            return problem(exc.status_code, str(exc.detail), headers=exc.headers)
         template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"
         return templates.TemplateResponse(
             request,
@@ -93,7 +114,7 @@ def create_app(archive: Archive | None = None) -> FastAPI:
             problems = [
                 f"{'.'.join(str(p) for p in err['loc'][1:])}: {err['msg']}" for err in exc.errors()
             ]
-            return JSONResponse({"detail": problems}, status_code=422)
+            return problem(422, "Some of what the address asks for could not be used.", problems)
         # A page keeps what the reader asked: it says, in words, which value it could not use,
         # and offers the same page without it (the search and its other filters kept).
         bad = unusable_values(exc.errors())
@@ -116,7 +137,7 @@ def create_app(archive: Archive | None = None) -> FastAPI:
         log.error("database error on %s: %s", request.url.path, exc)
         detail = "The archive's database cannot be read right now. Please try again shortly."
         if _wants_json(request):
-            return JSONResponse({"detail": detail}, status_code=503)
+            return problem(503, detail)
         return templates.TemplateResponse(
             request, "errors/error.html", {"status": 503, "detail": detail}, status_code=503
         )

@@ -1,10 +1,36 @@
-"""Values in an address that a page cannot use (`?year_from=abc`), explained in words."""
+"""What went wrong, said to whoever asked: values in an address that a page cannot use
+(`?year_from=abc`) explained in words, and the one shape every error of the API and of the
+downloads takes (`app.web.schemas.Problem`: status, detail, problems)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from app.web.schemas import Problem
+
+MACHINE_SUFFIXES = (".atom", ".csv", ".jsonl", ".json", ".ris", ".bib", ".xml")
+"""Downloads read by programs (feeds, exports, citations, sitemaps): their errors are JSON."""
+
+
+def answers_json(path: str) -> bool:
+    """Whether errors at `path` are answered as a `Problem` (else as an HTML page)."""
+    return path.startswith("/api/") or path.endswith(MACHINE_SUFFIXES)
+
+
+def problem(
+    status: int,
+    detail: str,
+    problems: Sequence[str] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """An error as JSON, in the one shape the API documents."""
+    body = Problem(status=status, detail=detail, problems=list(problems))
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
 
 LABELS = {
     "q": "Search",

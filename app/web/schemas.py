@@ -58,10 +58,29 @@ class SearchResponse(BaseModel):
     estimated_years: list[str] = Field(
         default_factory=list, description="Years whose count in `years` is an estimate"
     )
+    agenda_items: dict[str, int] = Field(
+        default_factory=dict,
+        description="Statements using the query per agenda item, most first (each the "
+        "total_statements of the same search filtered to that item)",
+    )
+    estimated_agenda_items: list[str] = Field(
+        default_factory=list, description="Agenda items whose count is an estimate"
+    )
     ranked_among: int | None = Field(
         default=None,
         description="Set when sorting by relevance ranked only the newest matches: how many",
     )
     ranked_since: dt.date | None = Field(
         default=None, description="Date of the oldest match ranked, when ranked_among is set"
+    )
+
+
+class Problem(BaseModel):
+    """Every error the API and the downloads answer (4xx, and 503), in one shape."""
+
+    status: int = Field(description="The HTTP status, repeated")
+    detail: str = Field(description="What went wrong, in words, and what to do instead")
+    problems: list[str] = Field(
+        default_factory=list,
+        description="One line per parameter not understood (422): `name: what it must be`",
     )

@@ -19,6 +19,7 @@ from app.language.reuse import MAX_DF
 from app.web import drafts
 from app.web.deps import SessionDep
 from app.web.drafts import DraftIn, DraftOut, DraftUnavailable
+from app.web.problems import problem
 from app.web.templating import templates
 
 MAX_BODY = 3 * 1024 * 1024
@@ -64,7 +65,7 @@ class DraftRoute(APIRoute):
                 return await handler(_BoundedRequest(request.scope, request.receive))
             except _TooLarge:
                 if request.url.path.startswith("/api/"):
-                    return JSONResponse({"detail": TOO_LARGE}, 413, headers=NO_STORE)
+                    return problem(413, TOO_LARGE, headers=NO_STORE)
                 return _page(request, error=TOO_LARGE, status_code=413)
 
         return bounded
@@ -149,7 +150,7 @@ def draft_api(body: DraftIn, session: SessionDep) -> Response:
     try:
         report = drafts.check(session, body.text)
     except DraftError as exc:
-        return JSONResponse({"detail": str(exc)}, 400, headers=NO_STORE)
+        return problem(400, str(exc), headers=NO_STORE)
     except DraftUnavailable as exc:
-        return JSONResponse({"detail": str(exc)}, exc.status, headers=NO_STORE)
+        return problem(exc.status, str(exc), headers=NO_STORE)
     return JSONResponse(drafts.to_json(report).model_dump(mode="json"), headers=NO_STORE)

@@ -14,7 +14,8 @@ from app.search.services import search_service
 from app.store import known, queries
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
-from app.web.routes.lookup import heading_topic, statement_or_redirect
+from app.web.routes.cite import reference_for
+from app.web.routes.lookup import heading_topic, paragraph_or_redirect, statement_or_redirect
 from app.web.templating import citation, templates
 
 router = APIRouter()
@@ -135,6 +136,7 @@ def statement_page(
     )
     previous, following = queries.neighbours(session, statement=statement)
     catalogue_topic = queries.catalogue_topic(session, symbol=statement.symbol)
+    heading = heading_topic(statement, catalogue_topic)
     return templates.TemplateResponse(
         request,
         "statement.html",
@@ -148,7 +150,8 @@ def statement_page(
             "following": following,
             "corrigenda": queries.corrigenda_of(session, statement=statement),
             "topic": None if statement.agenda_item else catalogue_topic,
-            "heading": heading_topic(statement, catalogue_topic),
+            "heading": heading,
+            "reference": reference_for(request, statement, heading),
             "reuse_notes": precedents.reuse_notes(session, statement=statement),
         },
     )
@@ -161,17 +164,12 @@ def paragraph_page(
     request: Request,
     session: SessionDep,
 ) -> Response:
-    found = statement_or_redirect(request, session, statement_id)
-    if isinstance(found, RedirectResponse):
-        return found
-    paragraph = queries.paragraph_of(session, statement=found, number=number)
-    count = queries.paragraph_count(session, statement=found)
-    if paragraph is None:
-        raise HTTPException(
-            status_code=404,
-            detail=f"{found.symbol or found.id} has no paragraph {number}: it has {count}.",
-        )
+    located = paragraph_or_redirect(request, session, statement_id, number)
+    if isinstance(located, RedirectResponse):
+        return located
+    found, paragraph, count = located
     catalogue_topic = queries.catalogue_topic(session, symbol=found.symbol)
+    heading = heading_topic(found, catalogue_topic)
     return templates.TemplateResponse(
         request,
         "paragraph.html",
@@ -181,7 +179,8 @@ def paragraph_page(
             "citation": citation(found, number),
             "count": count,
             "topic": None if found.agenda_item else catalogue_topic,
-            "heading": heading_topic(found, catalogue_topic),
+            "heading": heading,
+            "reference": reference_for(request, found, heading, paragraph),
             "related": precedents.related_paragraphs(session, paragraph=paragraph),
         },
     )

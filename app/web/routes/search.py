@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, dataclass
-from typing import Annotated
+from typing import Annotated, NoReturn
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
 from fastapi.responses import (
     HTMLResponse,
-    JSONResponse,
     PlainTextResponse,
     RedirectResponse,
     Response,
@@ -21,15 +20,26 @@ from fastapi.responses import (
 from app.parse.ids import symbol_to_id
 from app.search.cache import LRU
 from app.search.query import Query, parse_query
-from app.search.results import Filters, SearchResult, Sort
+from app.search.results import (
+    After,
+    AgendaCounts,
+    DateSort,
+    Filters,
+    SearchResult,
+    Sort,
+    UnknownPosition,
+)
 from app.search.services import search_service
 from app.store import known, queries
 from app.store.models import Statement
 from app.store.services import archive_version
+from app.web import paging
 from app.web.charts import Chart, year_chart
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
-from app.web.schemas import SearchHit, SearchResponse, StatementSummary
+from app.web.paging import LINK_HEADER, Cursor, CursorParam
+from app.web.routes.lookup import STALE_CURSOR, cursor_statement
+from app.web.schemas import Problem, SearchHit, SearchResponse, StatementSummary
 from app.web.templating import templates
 
 router = APIRouter()
@@ -38,16 +48,18 @@ QueryText = Annotated[str, Param(max_length=5000, description="What to search fo
 Year = Annotated[int | None, Param(ge=1946, le=2100)]
 AgendaItem = Annotated[str | None, Param(max_length=500)]
 SortParam = Annotated[Sort, Param(description="relevance, newest or oldest")]
+DateSortParam = Annotated[DateSort, Param(description="newest or oldest")]
+EXPORT_LIMIT = 100_000
+"""Rows one download of a search's matches holds at most (app.web.routes.exports)."""
 
 
 @dataclass
-class SearchOptions:
-    """Filters and sort shared by the results page and the API, read from the query string."""
+class FilterOptions:
+    """The filters of a search, read from the query string (the same everywhere a search is)."""
 
     year_from: Year = None
     year_to: Year = None
     agenda: AgendaItem = None
-    sort: SortParam = "relevance"
 
     def filters(self) -> Filters:
         return Filters(
@@ -55,18 +67,67 @@ class SearchOptions:
         )
 
 
+@dataclass
+class SearchOptions(FilterOptions):
+    """Filters and sort shared by the results page and the API."""
+
+    sort: SortParam = "relevance"
+
+
+@dataclass
+class DateOptions(FilterOptions):
+    """Filters and a date order: what lists every match (exports) reads."""
+
+    sort: DateSortParam = "newest"
+
+
+FiltersDep = Annotated[FilterOptions, Depends()]
 OptionsDep = Annotated[SearchOptions, Depends()]
+DateOptionsDep = Annotated[DateOptions, Depends()]
 
 
 def run_search(
-    session: SessionDep, q: str, options: SearchOptions, *, limit: int, offset: int
+    session: SessionDep,
+    q: str,
+    filters: Filters,
+    *,
+    sort: Sort = "relevance",
+    limit: int,
+    offset: int = 0,
+    after: After | None = None,
 ) -> tuple[Query, SearchResult]:
-    """Parse and run a search (shared by the page and the API)."""
+    """Parse and run a search (shared by the page, the API, feeds and exports); a 400 when
+    `after` (from a cursor) names a paragraph no longer there."""
     query = parse_query(q)
-    result = search_service(session.connection()).search(
-        session, query, filters=options.filters(), sort=options.sort, limit=limit, offset=offset
-    )
+    try:
+        result = search_service(session.connection()).search(
+            session, query, filters=filters, sort=sort, limit=limit, offset=offset, after=after
+        )
+    except UnknownPosition:
+        raise HTTPException(status_code=400, detail=STALE_CURSOR) from None
     return query, result
+
+
+NOTHING_TO_FIND = "The query is empty: give words or a phrase to find."
+
+
+def nothing_to_search(query: Query) -> NoReturn:
+    """A 400 saying why a query with nothing searchable in it cannot be answered."""
+    raise HTTPException(status_code=400, detail=" ".join(query.notes) or NOTHING_TO_FIND)
+
+
+def position(session: SessionDep, cursor: Cursor, sort: Sort) -> After:
+    """Where a cursor from a search's `next` link starts the page."""
+    if sort == "relevance":
+        raise HTTPException(
+            status_code=400,
+            detail="A cursor pages a search sorted by date (sort=newest or sort=oldest); "
+            "relevance pages by offset.",
+        )
+    statement = cursor_statement(session, cursor.id)
+    if cursor.number is None:
+        raise HTTPException(status_code=400, detail=paging.BAD_CURSOR)
+    return After(statement.pk or 0, cursor.number)
 
 
 _agenda_choices: LRU[object, list[tuple[str, int]]] = LRU(4)
@@ -146,8 +207,17 @@ def search_page(
     if symbol is not None and symbol.statement is not None:
         result = SearchResult(query)  # only the notice: S/PRST/2023/6 has no paragraph 99
     else:
-        query, result = run_search(session, q, options, limit=20, offset=(page - 1) * 20)
+        query, result = run_search(
+            session, q, options.filters(), sort=options.sort, limit=20, offset=(page - 1) * 20
+        )
     chart, coverage = _history(session, kept, result)
+    agendas = (
+        search_service(session.connection()).agenda_counts(
+            session, query, filters=options.filters()
+        )
+        if result.total_paragraphs
+        else AgendaCounts()
+    )
     return templates.TemplateResponse(
         request,
         "search.html",
@@ -158,6 +228,8 @@ def search_page(
             "symbol": symbol,
             "chart": chart,
             "coverage": coverage,
+            "agenda_counts": agendas,
+            "export_limit": EXPORT_LIMIT,
             "sort": options.sort,
             "year_from": options.year_from,
             "year_to": options.year_to,
@@ -178,7 +250,7 @@ def search_history_csv(
     """The search page's chart as CSV, one row per year it spans: statements using the query
     (`estimated` when counted from a sample), statements whose text the archive holds, and
     statements known to exist (held, or listed in the catalogue)."""
-    _query, result = run_search(session, q, options, limit=1, offset=0)
+    _query, result = run_search(session, q, options.filters(), limit=1)
     chart, coverage = _history(session, kept, result)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -201,23 +273,60 @@ def search_help(request: Request) -> Response:
     return templates.TemplateResponse(request, "search_help.html", asdict(limits))
 
 
+MAX_OFFSET = 1_000_000
+
+
 @router.get(
     "/api/search",
     response_model=SearchResponse,
-    responses={400: {"description": "The query holds nothing that can be searched"}},
+    responses={
+        200: {"headers": LINK_HEADER},
+        400: {
+            "model": Problem,
+            "description": "Nothing in the query can be searched, or a "
+            "cursor this archive did not give (or whose paragraph is gone)",
+        },
+    },
 )
 def api_search(
+    request: Request,
+    response: Response,
     session: SessionDep,
     q: Annotated[str, Param(min_length=1, max_length=5000, description="What to search for")],
     options: OptionsDep,
     limit: Annotated[int, Param(ge=1, le=100)] = 20,
-    offset: Annotated[int, Param(ge=0, le=1_000_000)] = 0,
-) -> SearchResponse | JSONResponse:
-    """Paragraphs matching the query (query language: see /search/help)."""
-    query, result = run_search(session, q, options, limit=limit, offset=offset)
+    offset: Annotated[int, Param(ge=0, le=MAX_OFFSET)] = 0,
+    cursor: CursorParam = None,
+) -> SearchResponse:
+    """Paragraphs matching the query (query language: see /search/help).
+
+    Pages: the `Link` header names the next (by a `cursor` when sorted by date, which reaches
+    any depth) and previous pages. `agenda_items` counts the statements matching per agenda
+    item, as `years` does per year."""
+    at = paging.decode(cursor) if cursor else None
+    after = position(session, at, options.sort) if at else None
+    query, result = run_search(
+        session, q, options.filters(), sort=options.sort, limit=limit, offset=offset, after=after
+    )
     if query.empty:
-        detail = " ".join(query.notes) or "The query is empty: give words or a phrase to find."
-        return JSONResponse({"detail": detail, "query": q}, status_code=400)
+        nothing_to_search(query)
+    seen = (at.seen if at else 0) + offset
+    hits = result.hits
+    next_cursor = next_offset = None
+    if options.sort != "relevance" and len(hits) == limit:
+        last = hits[-1]
+        next_cursor = paging.Cursor(last.statement.id, last.number, seen + len(hits))
+    elif options.sort == "relevance" and seen + len(hits) < _reachable(result):
+        next_offset = seen + len(hits) if seen + len(hits) <= MAX_OFFSET else None
+    response.headers["Link"] = paging.link_header(
+        request,
+        next_cursor=next_cursor,
+        next_offset=next_offset,
+        prev_offset=paging.previous_offset(seen, limit, MAX_OFFSET),
+    )
+    agendas = search_service(session.connection()).agenda_counts(
+        session, query, filters=options.filters()
+    )
     counts = result.paragraph_counts
     return SearchResponse(
         query=query.display(),
@@ -233,10 +342,12 @@ def api_search(
                 snippet=str(hit.snippet),
                 rank=hit.rank,
             )
-            for hit in result.hits
+            for hit in hits
         ],
         years={str(year): n for year, n in result.years.items()},
         estimated_years=[str(year) for year in sorted(result.estimated_years)],
+        agenda_items=agendas.counts,
+        estimated_agenda_items=sorted(agendas.estimated),
         ranked_among=result.ranked_among,
         ranked_since=result.ranked_since,
     )
