@@ -27,7 +27,17 @@ from app.search.cache import LRU
 from app.search.interfaces import SearchLimits
 from app.search.marking import excerpt, mark
 from app.search.query import Query, Term
-from app.search.results import Filters, Hit, SearchResult, Sort, Use, marked
+from app.search.results import (
+    After,
+    AgendaCounts,
+    Filters,
+    Hit,
+    SearchResult,
+    Sort,
+    UnknownPosition,
+    Use,
+    marked,
+)
 from app.store.models import Statement
 from app.store.services import archive_version
 
@@ -120,8 +130,12 @@ def search(
     sort: Sort = "relevance",
     limit: int = 20,
     offset: int = 0,
+    after: After | None = None,
 ) -> SearchResult:
-    """Paragraphs matching `query`, one page of them, with totals and the per-year history."""
+    """Paragraphs matching `query`, one page of them, with totals and the per-year history;
+    with `after` (date sorts), the page past that match."""
+    if after is not None and sort == "relevance":
+        raise ValueError("a position (after) orders by date: sort newest or oldest")
     result = SearchResult(query)
     if query.fts() is None:
         return result
@@ -173,12 +187,19 @@ def search(
     else:
         newest_first = sort == "newest"
         order = "DESC" if newest_first else "ASC"
-        bound = _years_holding(summary, offset + limit, newest=newest_first)
+        past_args: list[Any]
+        if after is None:
+            bound = _years_holding(summary, offset + limit, newest=newest_first)
+            past, past_args = f"s.year {'>=' if newest_first else '<='} ?", [bound]
+        else:
+            # Just past the named match, in the order the pages follow: (date, paragraph id).
+            date, pid = _position(session, after)
+            past, past_args = f"(s.date, p.id) {'<' if newest_first else '>'} (?, ?)", [date, pid]
         rows = _rows(
             session,
-            f"SELECT p.id {FROM} WHERE {where} AND s.year {'>=' if newest_first else '<='} ? "
+            f"SELECT p.id {FROM} WHERE {where} AND {past} "
             f"ORDER BY s.date {order}, p.id {order} LIMIT {int(limit)} OFFSET {int(offset)}",
-            [*args, bound],
+            [*args, *past_args],
         )
         page = [(int(r[0]), 0.0) for r in rows]
 
@@ -261,6 +282,44 @@ def _summarize(session: Session, where: str, args: list[Any]) -> _Summary | None
     )
 
 
+def _position(session: Session, after: After) -> tuple[dt.date, int]:
+    rows = _rows(
+        session,
+        "SELECT s.date, p.id FROM paragraph p JOIN statement s ON s.pk = p.statement_pk "
+        "WHERE p.statement_pk = ? AND p.number = ?",
+        [after.statement_pk, after.number],
+    )
+    if not rows:
+        raise UnknownPosition(f"no paragraph {after.number} of statement {after.statement_pk}")
+    return _date(rows[0][0]), int(rows[0][1])
+
+
+_agendas: LRU[tuple[Any, ...], AgendaCounts] = LRU(1024)
+
+
+def agenda_counts(session: Session, query: Query, *, filters: Filters = Filters()) -> AgendaCounts:
+    """Statements using `query` per agenda item, exact (most used first, then by name)."""
+    if query.fts() is None:
+        return AgendaCounts()
+    tsquery = _Folded(session, query).tsquery()
+    if tsquery is None:
+        return AgendaCounts()
+    where, params = _where(filters)
+    version = archive_version(session.connection())
+    key = (version, tsquery, filters) if version else None
+
+    def count() -> AgendaCounts:
+        rows = _rows(
+            session,
+            f"SELECT s.agenda_item, count(DISTINCT s.pk) AS n {FROM} WHERE {where} "
+            "AND s.agenda_item IS NOT NULL GROUP BY s.agenda_item ORDER BY n DESC, s.agenda_item",
+            [tsquery, *params],
+        )
+        return AgendaCounts({str(item): int(n) for item, n in rows})
+
+    return _agendas.get_or_compute(key, count)
+
+
 def _years_holding(summary: _Summary, wanted: int, *, newest: bool) -> int:
     """The year back to which (or, oldest first, up to which) the matches number `wanted`."""
     years = sorted(summary.paragraphs_by_year, reverse=newest)
@@ -317,6 +376,7 @@ def prepared(session: Session) -> bool:
 def clear_caches(*, timelines: bool = True) -> None:
     """Forget the counts kept between requests (this engine has no timelines)."""
     _summaries.clear()
+    _agendas.clear()
 
 
 def check_readable(session: Session) -> None:
@@ -328,6 +388,7 @@ class PostgresSearch:
 
     limits = SearchLimits(sample=0, rank_cap=RANK_CAP, max_prefix_words=0)
     search = staticmethod(search)
+    agenda_counts = staticmethod(agenda_counts)
     marked_paragraphs = staticmethod(marked_paragraphs)
     prepare = staticmethod(prepare)
     prepared = staticmethod(prepared)
