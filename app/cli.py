@@ -7,6 +7,7 @@ import logging
 import os
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.core.config import SEEDS_DIR, Settings, SettingsError
+from app.core.config import SEEDS_DIR, Archive, Settings, SettingsError, archive_location
 from app.core.logs import printable
 from app.ingest.progress import print_progress
 from app.ingest.report import IngestReport
@@ -28,18 +29,19 @@ EXIT_BUSY = 75
 """Another ingest or analysis is writing the archive: try again later (sysexits' EX_TEMPFAIL)."""
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db) if args.db else Settings.from_env().db_path
+def _db_path(args: argparse.Namespace) -> Archive:
+    """The archive a command works on: --db, else ARCHIVE_DB (an SQLite file or a URL)."""
+    return archive_location(args.db) if args.db else Settings.from_env().archive
 
 
-def _unusable(db: Path, *, created: bool = False, writes: bool = False) -> bool:
-    """Say in one line why the archive at `db` cannot be used, if it cannot; whether it cannot.
+def _unusable(db: Archive, *, created: bool = False, writes: bool = False) -> bool:
+    """Say in one line why the archive `db` cannot be used, if it cannot; whether it cannot.
     `created`: a missing or empty file is fine (the command creates the archive); `writes`:
     the command writes, so a file this process may not write is no use either."""
-    from app.store.maintenance import is_read_only, problem_with
+    from app.store.maintenance import problem_with, read_only
 
     problem = problem_with(db, created=created)
-    if problem is None and writes and is_read_only(db):
+    if problem is None and writes and read_only(db):
         problem = f"{db} is read-only here, and this command writes to the archive"
     if problem is not None:
         log.error("archive: %s", printable(problem))
@@ -52,18 +54,18 @@ def _reason(exc: BaseException) -> str:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from app.store.engine import migrate
+    from app.store.engine import describe, migrate
 
     db = _db_path(args)
     if _unusable(db, created=True, writes=True):
         return EXIT_UNUSABLE
     migrate(db)
-    log.info("database %s is at the latest schema", db)
+    log.info("database %s is at the latest schema", describe(db))
     return 0
 
 
 @contextmanager
-def _writing(db: Path, what: str) -> Iterator[Engine]:
+def _writing(db: Archive, what: str) -> Iterator[Engine]:
     """The archive's writer lock held (`ArchiveBusy` if another process holds it), its schema
     brought up to date, and an engine on it."""
     from app.store.engine import make_engine, migrate
@@ -80,6 +82,7 @@ def _writing(db: Path, what: str) -> Iterator[Engine]:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from app.ingest.pipeline import ingest
+    from app.store.engine import describe
     from app.store.maintenance import ArchiveBusy
 
     db = _db_path(args)
@@ -100,10 +103,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         log.error("archive: %s", exc)
         return EXIT_BUSY
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        log.error("%s", _what_failed(db, report, _reason(exc)))
+        log.error("%s", _what_failed(describe(db), report, _reason(exc)))
         return 1
     except KeyboardInterrupt:
-        log.error("%s", _what_failed(db, report, "interrupted"))
+        log.error("%s", _what_failed(describe(db), report, "interrupted"))
         return 130
     for outcome in report.outcomes:
         shown = printable(outcome.path)  # a file name may hold a line break
@@ -116,7 +119,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     log.info(
         "ingest into %s: %s (%d files, %d paragraphs written, %.2f s: text and search index "
         "%.2f s, %d paragraphs analysed for citations and agreed language %.2f s)",
-        db,
+        describe(db),
         report.summary(),
         len(report.outcomes),
         report.paragraphs,
@@ -128,7 +131,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed or missing else 0
 
 
-def _what_failed(db: Path, report: IngestReport, reason: str) -> str:
+def _what_failed(db: str, report: IngestReport, reason: str) -> str:
     """What a failed ingest left, exactly: nothing, or its text with the analysis pending."""
     if not report.text_committed:
         return f"ingest into {db} failed; the archive is unchanged: {reason}"
@@ -144,6 +147,7 @@ def _what_failed(db: Path, report: IngestReport, reason: str) -> str:
 
 def cmd_analyse(args: argparse.Namespace) -> int:
     from app.ingest.analysis import analyse_pending
+    from app.store.engine import describe
     from app.store.maintenance import ArchiveBusy
 
     db = _db_path(args)
@@ -159,13 +163,13 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         log.error(
             "analysis of %s stopped: %s. What was analysed is kept (it is committed batch by "
             "batch); `archive analyse` finishes the rest.",
-            db,
+            describe(db),
             _reason(exc),
         )
         return 1
     log.info(
         "%s: %d paragraphs analysed (%d citations, %d agreed-language pairs)",
-        db,
+        describe(db),
         report.paragraphs,
         report.citations,
         report.reuse_pairs,
@@ -176,7 +180,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.store.engine import migrate, schema_is_current
+    from app.store.engine import describe, migrate, schema_is_current
     from app.web.protocol import BoundedHttpToolsProtocol
 
     settings = Settings.from_env()
@@ -189,19 +193,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not schema_is_current(db):  # (a read-only archive at the latest schema is served)
             migrate(db)
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        log.error("archive: %s cannot be brought to the current schema: %s", db, _reason(exc))
+        log.error(
+            "archive: %s cannot be brought to the current schema: %s", describe(db), _reason(exc)
+        )
         return EXIT_UNUSABLE
     if not _statements_in(db):
         log.warning(
             "the archive %s holds no statements yet: /healthz answers 503 until "
             "`archive ingest` loads some",
-            db,
+            describe(db),
         )
     host = args.host or settings.host
     port = args.port or settings.port
     # Workers are separate processes: they learn the database, and the address they serve
     # (which absolute links name unless ARCHIVE_BASE_URL is set), from the environment.
-    os.environ["ARCHIVE_DB"] = str(db.resolve())
+    os.environ["ARCHIVE_DB"] = str(db.resolve()) if isinstance(db, Path) else db
     os.environ["ARCHIVE_HOST"] = host
     os.environ["ARCHIVE_PORT"] = str(port)
     uvicorn.run(
@@ -222,7 +228,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _statements_in(db: Path) -> int:
+def _statements_in(db: Archive) -> int:
     from sqlmodel import Session
 
     from app.store import queries
@@ -237,15 +243,16 @@ def _statements_in(db: Path) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from app.store.engine import describe
     from app.store.maintenance import check
 
-    db = Path(args.path) if args.path else _db_path(args)
+    db = archive_location(args.path) if args.path else _db_path(args)
     if _unusable(db):
         return EXIT_UNUSABLE
     try:
         report = check(db)
     except (sqlite3.Error, OSError) as exc:
-        log.error("archive: %s cannot be checked: %s", db, _reason(exc))
+        log.error("archive: %s cannot be checked: %s", describe(db), _reason(exc))
         return EXIT_UNUSABLE
     for problem in report.problems:
         log.error("PROBLEM %s", problem)
@@ -259,7 +266,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     log.info(
         "%s: %s (%d statements, %d paragraphs, %d indexed)",
-        db,
+        describe(db),
         "ok" if report.ok else f"{len(report.problems)} problem(s)",
         report.statements,
         report.paragraphs,
@@ -269,7 +276,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from app.store.maintenance import backup, check
+    from app.store.maintenance import NotOnThisEngine, backup, check
 
     db = _db_path(args)
     target = Path(args.target)
@@ -277,7 +284,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return EXIT_UNUSABLE
     try:
         pages = backup(db, target)
-    except FileExistsError as exc:
+    except (FileExistsError, NotOnThisEngine) as exc:
         log.error("%s", exc)
         return 2
     except (sqlite3.Error, OSError) as exc:
@@ -292,6 +299,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
         "ok" if report.ok else "; ".join(report.problems),
     )
     return 0 if report.ok else 1
+
+
+def cmd_repairs(args: argparse.Namespace) -> int:
+    from app.ingest.pipeline import ingest
+    from app.ingest.repair_report import repair_report
+    from app.store.engine import make_engine, migrate
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            log.error("%s: no such file or folder", path)
+            return 2
+    with tempfile.TemporaryDirectory(prefix="archive-repairs-") as scratch:
+        # Files given: ingested into a scratch archive of their own; else the archive itself.
+        db = Path(scratch) / "repairs.db" if paths else _db_path(args)
+        if isinstance(db, Path) and not db.exists() and not paths:
+            log.error("%s: no such archive", db)
+            return 2
+        migrate(db)
+        engine = make_engine(db)
+        try:
+            if paths:
+                ingest(engine, paths)
+            for line in repair_report(engine).lines():
+                log.info("%s", line)
+        finally:
+            engine.dispose()
+    return 0
 
 
 def cmd_catalogue(args: argparse.Namespace) -> int:
@@ -320,12 +355,51 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from app.language.draft import DraftError
+    from app.store.engine import make_engine
+    from app.web import drafts
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            log.error("%s: cannot be read: %s", args.file, exc.strerror or exc)
+            return 2
+    db = _db_path(args)
+    if isinstance(db, Path) and not db.exists():
+        log.error("no archive at %s: run `archive ingest` first", db)
+        return 2
+    engine = make_engine(db, readonly=True)
+    try:
+        with Session(engine) as session:
+            report = drafts.check(session, text, exact=args.exact)
+    except (DraftError, drafts.DraftUnavailable) as exc:
+        log.error("%s: %s", args.file, exc)
+        return 1
+    finally:
+        engine.dispose()
+    # The report is the command's output (stdout, to read or to pipe); messages go to the log.
+    if args.json:
+        sys.stdout.write(drafts.to_json(report).model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(drafts.to_text(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archive",
         description="Archive of UN Security Council presidential statements.",
     )
-    db_help = "SQLite database file (default: $ARCHIVE_DB, else archive.db in the project)"
+    db_help = (
+        "the archive: an SQLite file or a postgresql+psycopg:// URL "
+        "(default: $ARCHIVE_DB, else archive.db in the project)"
+    )
     parser.add_argument("--db", metavar="PATH", help=db_help)
     parser.add_argument("-v", "--verbose", action="store_true", help="say more")
     # The same options after the command (`archive ingest --db x.db`); SUPPRESS keeps a value
@@ -379,6 +453,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser(
+        "repairs",
+        parents=[common],
+        help="list the repairs of extraction damage, and the words still damaged",
+        description="List every word repaired from PDF-extraction damage (printed form, "
+        "repaired form, context) and every word that still looks damaged. With PATHs, the "
+        "files are ingested into a scratch archive of their own first (the archive is not "
+        "touched); without, the archive is read.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="statement files or folders")
+    p.set_defaults(func=cmd_repairs)
+
+    p = sub.add_parser(
         "catalogue",
         parents=[common],
         help="import a catalogue of statements known to exist",
@@ -407,6 +493,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", metavar="PATH", help="new file to write")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "draft",
+        parents=[common],
+        help="check a draft: where each paragraph's language was agreed before",
+        description="Check a draft statement against the archive: for each paragraph, its "
+        "closest precedents, the share of agreed language (runs of at least 7 words found in "
+        "the archive) with each run's first and latest use, a word-level comparison with the "
+        "closest precedent, and the new language. The draft is read, never stored.",
+    )
+    p.add_argument("file", metavar="FILE", help="a text file (UTF-8), or - for standard input")
+    p.add_argument("--json", action="store_true", help="the report as JSON (as /api/draft)")
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="phrase-search the runs the fingerprint index cannot date (short ones, formula), "
+        "so every run's first and latest use are exact; seconds on a large archive",
+    )
+    p.set_defaults(func=cmd_draft)
     return parser
 
 

@@ -1,9 +1,10 @@
-"""The benchmark suite: ingest, search and pages at each corpus size, one report.
+"""The benchmark suite: ingest, search, the draft check and pages at each corpus size, one report.
 
 For each size it generates the synthetic corpus once (deterministic), ingests it end to end in
 a fresh process on a fresh database, then runs the search benchmark (ours in-process and over
-HTTP, the raw FTS5 floor, Datasette) and the page benchmark (wrk against `archive serve` with
-the workers `make run` starts) on that database. Everything is printed and also written to
+HTTP, the raw FTS5 floor, Datasette), the draft check benchmark (1,000-word drafts, in-process
+and over HTTP) and the page benchmark (wrk against `archive serve` with the workers `make run`
+starts) on that database. Everything is printed and also written to
 bench/out/report.md, ready to copy into BENCHMARKS.md.
 
     python bench/run.py                 # the quick size (1,000 statements)
@@ -77,6 +78,8 @@ def main() -> int:
         emit("```")
         emit(_section(f"{size:,} statements: search"))
         emit("```\n" + _run("bench_search.py", "--db", str(db)).rstrip() + "\n```")
+        emit(_section(f"{size:,} statements: draft check"))
+        emit("```\n" + _run("bench_draft.py", "--db", str(db)).rstrip() + "\n```")
         emit(_section(f"{size:,} statements: pages"))
         emit(
             "```\n"

@@ -62,3 +62,8 @@ def parse_html(text: str) -> Element:
     builder = _Builder()
     builder.feed(text)
     return builder.root
+
+
+def words(html: str) -> str:
+    """The text a reader sees, tags dropped and runs of whitespace made one space."""
+    return " ".join(parse_html(html).text.split())

@@ -152,6 +152,21 @@ def test_fts5_sql_lives_in_store_and_search_only() -> None:
                 assert not FTS5_RE.search(value), f"FTS5 SQL in {_name(path)}:{line}"
 
 
+DRIVER_LEVEL = ("app.store.sql", "app.store.sqlite", "app.store.postgres", "app.search.fts5")
+
+
+def test_only_engine_code_talks_to_a_driver_directly() -> None:
+    """A driver's own connection speaks its own dialect (sqlite3 takes `?`, psycopg `%s`):
+    everything else goes through SQLAlchemy or `app.store.sql`, which work on both engines."""
+    for path in _modules():
+        name = _name(path)
+        if name.startswith(DRIVER_LEVEL):
+            continue
+        text = path.read_text()
+        assert "driver_connection" not in text, f"{name} uses a driver connection directly"
+        assert "import sqlite3" not in text or name == "app.cli", f"{name} imports sqlite3"
+
+
 def test_the_contract_catches_an_upward_import(tmp_path: Path) -> None:
     """The checks above can fail: a parse module importing the store is caught."""
     bad = tmp_path / "bad.py"

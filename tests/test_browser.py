@@ -32,15 +32,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+CATALOGUE = (
+    "symbol,year,date,meeting_record,topic\n"
+    "S/PRST/2012/15,2012,2012-04-19,S/PV.6758,The situation in Guinea-Bissau\n"
+    "S/PRST/2012/16,2012,2012-04-25,S/PV.6760,Threats to international peace and security\n"
+    "S/PRST/2013/2,2013,2013-02-12,S/PV.6917,Protection of civilians in armed conflict\n"
+    "S/PRST/2023/6,2023,2023-12-07,S/PV.9497,Threats to international peace and security\n"
+)
+"""Statements known to exist: two of them held, two known only from this list."""
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`archive serve` on a free loopback port over the seeds and one hostile statement."""
+    """`archive serve` on a free loopback port over the seeds and one hostile statement, with
+    a small catalogue of statements known to exist."""
     folder = tmp_path_factory.mktemp("serve")
     corpus = folder / "corpus"
     shutil.copytree(SEEDS_DIR, corpus)
     (corpus / "hostile.txt").write_text(HEADER + HOSTILE_BODY, encoding="utf-8")
     db = folder / "archive.db"
     archive(db, "ingest", str(corpus), check=True, capture_output=True)
+    (folder / "catalogue.csv").write_text(CATALOGUE, encoding="utf-8")
+    archive(db, "catalogue", str(folder / "catalogue.csv"), check=True, capture_output=True)
     with serving(db) as (base, _pid):
         yield base
 
@@ -104,6 +117,7 @@ def test_copy_link_puts_the_permalink_on_the_clipboard(server: str, browser) -> 
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     page.goto(server + "/statements/S-PRST-2012-16")
+    page.hover("#p9")  # the copy actions show on the paragraph pointed at (or opened)
     page.click("#p9 .copy-link")
     # The clipboard answers asynchronously: wait for the button to say so, then check.
     page.wait_for_selector("#p9 .copy-link:text-is('Copied')", timeout=5000)
@@ -122,7 +136,7 @@ def test_copy_link_puts_the_permalink_on_the_clipboard(server: str, browser) -> 
 def test_without_javascript_copy_link_opens_the_paragraph_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(server + "/statements/S-PRST-2012-16")
+    page.goto(server + "/statements/S-PRST-2012-16#p9")  # an opened paragraph shows them
     page.click("#p9 .copy-link")
     assert page.url == server + "/statements/S-PRST-2012-16/paragraphs/9"
     assert "S/PRST/2012/16, para. 9" in page.inner_text("cite")

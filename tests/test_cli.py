@@ -81,3 +81,26 @@ def test_a_bad_setting_is_named_in_one_line_with_exit_code_2(
     assert f"{variable}={value!r}" in caplog.text
     assert "Traceback" not in caplog.text
     assert not (tmp_path / "s.db").exists()
+
+
+def test_repairs_lists_each_repair_and_each_word_still_damaged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`archive repairs FILE`: the file is ingested into a scratch archive of its own (the
+    archive named by --db is not created), then every repair and suspect is listed."""
+    statement = tmp_path / "damaged.txt"
+    statement.write_text(
+        "At the 5000th meeting of the Security Council, held on 1 May 2015, the President made "
+        "the following statement on behalf of the Council:\n\n"
+        "“The Security Council calls on Member States, in ord er to end impun ity, to act "
+        "with uncaveated support.”\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "untouched.db"
+    caplog.set_level("INFO")
+    assert main(["--db", str(db), "repairs", str(statement)]) == 0
+    assert "REPAIRED meeting-5000 p1: 'ord er' -> 'order'" in caplog.text
+    assert "'impun ity' -> 'impunity'" in caplog.text
+    assert "SUSPECT  meeting-5000 p1: 'uncaveated'" in caplog.text
+    assert "2 words repaired in 1 of 1 paragraphs; 1 words still look damaged" in caplog.text
+    assert not db.exists()

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from app.ingest.pipeline import ingest
 from app.store.models import Alias, Paragraph, Source, Statement
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
+from tests.searching import phrase_count
 
 
 def statements(engine: Engine) -> dict[str, Statement]:
@@ -29,10 +30,7 @@ def paragraph_texts(engine: Engine, statement_id: str) -> list[str]:
 
 
 def fts_count(engine: Engine, phrase: str) -> int:
-    with engine.connect() as conn:
-        return conn.exec_driver_sql(
-            "SELECT count(*) FROM paragraph_fts WHERE paragraph_fts MATCH ?", (f'"{phrase}"',)
-        ).scalar_one()
+    return phrase_count(engine, phrase)
 
 
 def test_seeds_ingest_with_symbols_from_metadata(engine: Engine) -> None:
@@ -192,7 +190,7 @@ def test_an_interrupted_analysis_keeps_the_text_and_is_finished_later(
     `archive check` counts what is left, and `archive analyse` finishes it."""
     from app.cli import main
     from app.ingest import analysis
-    from app.store.sqlite.maintenance import check
+    from app.store.maintenance import check
 
     def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError("killed during the analysis")
@@ -221,6 +219,7 @@ def segments(engine: Engine) -> int:
         ).scalar_one()
 
 
+@pytest.mark.sqlite_only  # FTS5's segments
 @pytest.mark.parametrize(("share", "merged"), [(0.1, True), (2.0, False)])
 def test_a_large_run_leaves_the_search_index_in_one_segment(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, share: float, merged: bool

@@ -88,7 +88,7 @@ def test_agreed_language_note_lines_up_with_its_paragraph(server: str, browser, 
     note = page.locator(".reuse-note").first
     assert note.count() == 1
     text_left = page.evaluate(
-        "() => document.querySelector('.reuse-note').previousElementSibling"
+        "() => document.querySelector('.reuse-note').closest('.paragraph')"
         ".querySelector('.para-text').getBoundingClientRect().left"
     )
     assert abs(note.bounding_box()["x"] - text_left) <= 1

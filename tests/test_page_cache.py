@@ -20,6 +20,7 @@ from app.web.pagecache import CachedPage, PageCache
 from app.web.templating import may_cite
 from bench.generate_corpus import generate
 from tests.conftest import SEED_2012, SEEDS_DIR
+from tests.html import parse_html
 
 PAGE = "/statements/S-PRST-2012-16"
 
@@ -121,6 +122,7 @@ def test_errors_and_redirects_are_not_cached(client: TestClient) -> None:
     assert "etag" not in client.get("/statements/nope").headers
 
 
+@pytest.mark.sqlite_only  # the SQLite file's download and PRAGMA data_version
 def test_head_of_a_download_sends_headers_only(client: TestClient) -> None:
     for path in ("/data/statements.jsonl", "/data/archive.sqlite"):
         r = client.head(path)
@@ -163,6 +165,7 @@ def test_the_cache_keeps_pages_of_one_database_version_only(tmp_path: Path) -> N
     assert cache.get(("a",), 1) is None
 
 
+@pytest.mark.sqlite_only  # the SQLite file's download and PRAGMA data_version
 def test_data_version_changes_when_another_connection_commits(
     seeded_db: Path, engine: Engine
 ) -> None:
@@ -230,7 +233,12 @@ def test_each_request_is_logged_once_cached_or_not(
     assert lines[2].startswith("HEAD /statements/nope 404 ")
 
 
-def test_the_api_docs_may_load_their_scripts(client: TestClient) -> None:
+def test_the_api_docs_load_their_scripts_from_the_archive_itself(client: TestClient) -> None:
     docs = client.get("/docs")
-    assert "cdn.jsdelivr.net" in docs.headers["content-security-policy"]
+    policy = docs.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "https:" not in policy  # no CDN, no inline code
+    scripts = [s.attrs["src"] for s in parse_html(docs.text).select(tag="script")]
+    assert scripts == ["/static/swagger-ui/swagger-ui-bundle.js", "/static/docs.js"]
+    for src in scripts:
+        assert client.get(src).status_code == 200, src
     assert "unsafe-inline" not in client.get(PAGE).headers["content-security-policy"]

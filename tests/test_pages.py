@@ -7,10 +7,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from app.ingest.pipeline import ingest
+from app.store.engine import is_file
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 from tests.html import parse_html
@@ -182,15 +184,21 @@ def test_feed_and_bulk_data(client: TestClient, seeded_db: Path, tmp_path: Path)
     assert [r["id"] for r in records] == ["S-PRST-2012-16", "S-PRST-2023-6"]
     assert len(records[1]["paragraphs"]) == 17
     assert records[1]["paragraphs"][8]["url"] == "/statements/S-PRST-2023-6#p9"
+    about = client.get("/about").text
+    assert 'href="/data/statements.jsonl"' in about
+    if not is_file(seeded_db):  # a PostgreSQL archive: no SQLite file to offer, and none offered
+        assert client.get("/data/archive.sqlite").status_code == 404
+        assert 'href="/data/archive.sqlite"' not in about
+        return
     download = tmp_path / "dl.sqlite"
     download.write_bytes(client.get("/data/archive.sqlite").content)
     conn = sqlite3.connect(download)
     assert conn.execute("SELECT count(*) FROM paragraph").fetchone()[0] == 28
     conn.close()
-    about = client.get("/about").text
-    assert 'href="/data/statements.jsonl"' in about and 'href="/data/archive.sqlite"' in about
+    assert 'href="/data/archive.sqlite"' in about
 
 
+@pytest.mark.sqlite_only  # the download of the SQLite file
 def test_the_sqlite_download_holds_what_was_committed_after_the_app_started(
     client: TestClient, seeded_db: Path, tmp_path: Path
 ) -> None:

@@ -105,3 +105,31 @@ def test_a_reissued_documents_page_break_inside_a_sentence_is_joined() -> None:
 def test_a_web_pages_dash_end_mark_is_not_text() -> None:
     body = '"The Council will keep the situation under review."\n—–\nDocument symbol: S/1\n'
     assert paragraphs(body) == ["The Council will keep the situation under review."]
+
+
+def test_a_job_number_with_two_date_codes_is_furniture_wherever_it_falls() -> None:
+    assert is_furniture("10-41234 (E) 020710 050710")
+    assert is_furniture("020710 050710")
+    glued = "keep the matter under review.” 10-41234 (E) 020710 050710"
+    assert strip_glued_furniture(glued) == "keep the matter under review.”"
+    found = paragraphs(
+        "“The Council will remain seized of the matter.” 10-41234 (E) 020710 050710\n"
+    )
+    assert found == ["The Council will remain seized of the matter."]
+
+
+def test_a_footnote_mark_alone_on_its_line_opens_the_footnote() -> None:
+    """The 1990s layout: the star stands on its own line before the note; the note is not
+    part of the last paragraph."""
+    body = (
+        "“The Council will remain seized of the matter.”\n"
+        "\n"
+        "*\n"
+        "\n"
+        "Reissued for technical reasons.\n"
+        "\n"
+        "*\n0\n3\n6\n*\n"
+    )
+    parsed = parse_statement(HEADER + body)
+    assert [p.text for p in parsed.paragraphs] == ["The Council will remain seized of the matter."]
+    assert parsed.footnotes == "* Reissued for technical reasons."

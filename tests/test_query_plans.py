@@ -14,6 +14,9 @@ from app.store import queries
 from app.store.engine import make_engine
 from app.store.models import Statement
 
+# SQLite's planner, read through EXPLAIN QUERY PLAN.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def session(seeded_db: Path) -> Iterator[Session]:

@@ -104,6 +104,7 @@ def test_interleaved_statements_are_cut_into_unbroken_segments(tmp_path: Path) -
     ]
 
 
+@pytest.mark.sqlite_only  # the SQLite file's stamp, FTS5's timeline and its malformed-index retry
 def test_database_version_changes_with_each_commit(db_path: Path, engine: Engine) -> None:
     before = database_version(db_path)
     assert before == database_version(db_path)
@@ -162,6 +163,7 @@ def reader(db_path: Path) -> Iterator[Engine]:
     reader.dispose()
 
 
+@pytest.mark.sqlite_only  # the SQLite file's stamp, FTS5's timeline and its malformed-index retry
 def test_search_is_prepared_at_start_and_after_each_ingest(engine: Engine, reader: Engine) -> None:
     ingest(engine, [SEED_2012])
     search.clear_caches()
@@ -217,6 +219,7 @@ def _index_reads_fail(
     return reads
 
 
+@pytest.mark.sqlite_only  # the SQLite file's stamp, FTS5's timeline and its malformed-index retry
 def test_a_read_the_index_reports_malformed_runs_again_on_a_fresh_connection(
     engine: Engine, reader: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

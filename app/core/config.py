@@ -20,6 +20,24 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 DEFAULT_DB = PROJECT_ROOT / "archive.db"
 
 
+Archive = Path | str
+"""Where an archive is: an SQLite file's path, or an SQLAlchemy URL
+(`postgresql+psycopg://user@host/db`, `sqlite:///path`)."""
+
+URL_SCHEMES = ("sqlite://", "postgresql://", "postgresql+psycopg://")
+
+
+def archive_location(value: str | Path) -> Archive:
+    """`value` as `ARCHIVE_DB` or `--db` give it: a URL stays a URL (an `sqlite:///` one
+    becomes its path), anything else is a file path."""
+    text = str(value)
+    if text.startswith("sqlite:///"):
+        return Path(text.removeprefix("sqlite:///")).expanduser()
+    if "://" in text:
+        return text
+    return Path(text).expanduser()
+
+
 class SettingsError(ValueError):
     """An `ARCHIVE_*` variable holds a value the archive cannot use."""
 
@@ -29,8 +47,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ARCHIVE_", frozen=True, extra="ignore")
 
-    db_path: Path = Field(default=DEFAULT_DB, validation_alias="ARCHIVE_DB")
-    """The archive's database file."""
+    db: str = Field(default=str(DEFAULT_DB), validation_alias="ARCHIVE_DB")
+    """The archive: an SQLite file, or a PostgreSQL URL (`postgresql+psycopg://...`)."""
+    read_db: str = Field(default="", validation_alias="ARCHIVE_READ_DB")
+    """Where the web app reads from, when not from `db`: a PostgreSQL hot standby."""
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
@@ -40,15 +60,27 @@ class Settings(BaseSettings):
     """The archive's public address, for absolute links (canonical, Open Graph, Atom ids).
     Never taken from a request's Host header, which a client chooses."""
 
-    @field_validator("db_path", mode="before")
+    @field_validator("db", mode="before")
     @classmethod
     def _empty_means_default(cls, value: object) -> object:
-        return DEFAULT_DB if value in ("", None) else value
+        return str(DEFAULT_DB) if value in ("", None) else value
 
-    @field_validator("db_path")
+    @field_validator("db", "read_db")
     @classmethod
-    def _expand(cls, value: Path) -> Path:
-        return value.expanduser()
+    def _a_known_engine(cls, value: str) -> str:
+        if "://" in value and not value.startswith(URL_SCHEMES):
+            raise ValueError(f"must be a file path or a URL starting with {', '.join(URL_SCHEMES)}")
+        return value
+
+    @property
+    def archive(self) -> Archive:
+        """The archive the commands write to (and read from, unless `read_archive` differs)."""
+        return archive_location(self.db)
+
+    @property
+    def read_archive(self) -> Archive:
+        """The archive the web app reads: `ARCHIVE_READ_DB` (a replica) or else `ARCHIVE_DB`."""
+        return archive_location(self.read_db) if self.read_db else self.archive
 
     @field_validator("base_url")
     @classmethod
@@ -71,7 +103,7 @@ class Settings(BaseSettings):
         return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
-_VARIABLES = {"db_path": "ARCHIVE_DB"}
+_VARIABLES = {"db": "ARCHIVE_DB", "read_db": "ARCHIVE_READ_DB"}
 
 
 def _explain(exc: ValidationError) -> str:

@@ -15,7 +15,6 @@ on the next run.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from app.language import reuse
 from app.language.services import fingerprint_index
 from app.language.shingles import SCHEME, Features
 from app.parse.citations import Citation, extract_citations
+from app.store.services import mark_changed
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,13 @@ def analyse(conn: Connection, paragraph_ids: list[int]) -> AnalysisReport:
         "INSERT INTO analysed_paragraph (paragraph_id) VALUES (?)", [(i,) for i in paragraph_ids]
     )
     # Most citations were stored while the text was written: count those of these paragraphs.
-    citations = conn.exec_driver_sql(
-        "SELECT count(*) FROM citation WHERE paragraph_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(paragraph_ids),),
-    ).scalar_one()
+    citations = 0
+    for start in range(0, len(paragraph_ids), 500):
+        marks = ",".join(str(int(i)) for i in paragraph_ids[start : start + 500])  # ints
+        citations += conn.exec_driver_sql(
+            f"SELECT count(*) FROM citation WHERE paragraph_id IN ({marks})"
+        ).scalar_one()
+    mark_changed(conn)
     return AnalysisReport(len(paragraph_ids), citations, pairs)
 
 
@@ -132,6 +135,7 @@ def _check_scheme(conn: Connection) -> None:
             conn.exec_driver_sql(f"DELETE FROM {table}")
     conn.exec_driver_sql("DELETE FROM analysis_scheme")
     conn.exec_driver_sql("INSERT INTO analysis_scheme (scheme) VALUES (?)", (SCHEME,))
+    mark_changed(conn)
 
 
 def analyse_pending(

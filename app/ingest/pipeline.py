@@ -39,58 +39,63 @@ from app.ingest.prepare import (
 from app.ingest.progress import Progress
 from app.ingest.report import FileOutcome, IngestReport
 from app.ingest.writer import Writer
-from app.language.services import fingerprint_index
-from app.parse.repair import may_be_fragment, repair
+from app.parse.lexicon import Evidence
+from app.parse.repair import repair, repairs_between
+from app.parse.text import strip_emphasis
 from app.search.services import search_index
 from app.store.models import Corrigendum
-from app.store.services import settle
+from app.store.services import mark_changed, settle
 
 __all__ = ["FileOutcome", "IngestReport", "ingest"]
+
+REPAIR_BATCH = 500
+"""Paragraphs read at once for repair."""
 
 log = logging.getLogger(__name__)
 
 
 def repair_new_paragraphs(session: Session, *, since_id: int, suspects: Iterable[int] = ()) -> int:
     """Repair extraction damage in the paragraphs written by this run, in the text shown and
-    the text searched; the source file stays as it was, viewable beside the statement.
+    the text searched, with the whole archive's vocabulary and phrases beside the English
+    lexicon as evidence (`app.parse.repair`); the paragraph keeps its printed form, and the
+    source file stays as it was, viewable beside the statement.
 
-    Only paragraphs holding a piece of a split word can be damaged: a word the archive has seen
-    at most twice or a short one it seldom uses (found through the index), or a bare letter
-    (the `suspects`, noted by the parsing processes). Those are checked against the whole
-    archive's vocabulary."""
+    Only the `suspects` are read: the paragraphs the parsing processes found may be damaged
+    (a seam left to decide, a stray letter, pieces the lexicon would join, a piece it does not
+    know). Returns how many words of this run's paragraphs are repaired."""
     conn = session.connection()
     index = search_index(conn)
-    vocab = index.vocabulary(conn)
-    rare = [term for term, cnt in vocab.items() if may_be_fragment(term, cnt)]
-    repairs = 0
-    repaired: list[int] = []
-    seen: set[int] = set()
-    batches: list[list[tuple[int, str]]] = [
-        list(index.holding_any(conn, rare, from_id=since_id)),
-        [
-            (pid, plain)
-            for pid, _, _, plain in fingerprint_index(conn).paragraph_rows(conn, suspects)
-        ],
-    ]
-    for rows in batches:
-        for rowid, plain in rows:
-            if rowid in seen:
+    evidence = Evidence(
+        index.vocabulary(conn),
+        lambda words, at_most: index.phrase_count(conn, words, at_most=at_most),
+    )
+    changed: list[int] = []
+    wanted = sorted(set(suspects))
+    for start in range(0, len(wanted), REPAIR_BATCH):
+        batch = wanted[start : start + REPAIR_BATCH]
+        rows = conn.exec_driver_sql(
+            f"SELECT id, text, printed FROM paragraph WHERE id IN ({','.join('?' * len(batch))})",
+            tuple(batch),
+        ).all()
+        for rowid, text, printed in rows:
+            fixed = repair(text, evidence)
+            if fixed == text:
                 continue
-            seen.add(rowid)
-            fixed, count = repair(plain, vocab)
-            if count:
-                repairs += count
-                text = conn.exec_driver_sql(
-                    "SELECT text FROM paragraph WHERE id = ?", (rowid,)
-                ).scalar()
-                shown, _ = repair(text or "", vocab)
-                conn.exec_driver_sql(
-                    "UPDATE paragraph SET plain = ?, text = ? WHERE id = ?", (fixed, shown, rowid)
-                )
-                repaired.append(rowid)
+            printed = printed or text
+            conn.exec_driver_sql(
+                "UPDATE paragraph SET text = ?, plain = ?, printed = ? WHERE id = ?",
+                (fixed, strip_emphasis(fixed), None if fixed == printed else printed, rowid),
+            )
+            changed.append(rowid)
     # What the parsing processes derived from the damaged text is derived again, repaired.
-    forget_derived(conn, repaired)
-    return repairs
+    forget_derived(conn, changed)
+    return sum(
+        len(repairs_between(printed, text))
+        for text, printed in conn.exec_driver_sql(
+            "SELECT text, printed FROM paragraph WHERE id >= ? AND printed IS NOT NULL",
+            (since_id,),
+        )
+    )
 
 
 def _apply_corrigendum(
@@ -147,6 +152,7 @@ def _write(
                 )
                 for corrigendum in corrigenda:
                     report.outcomes.append(_apply_corrigendum(session, corrigendum, writer.now))
+                mark_changed(session.connection())
                 session.commit()
         finally:
             for handle in handles.values():

@@ -32,7 +32,8 @@ from app.core.workers import process_pool
 from app.ingest.analysis import Derived, derive
 from app.ingest.progress import Progress
 from app.ingest.report import FileOutcome
-from app.parse.repair import has_bare_letter
+from app.parse.lexicon import Evidence, english
+from app.parse.repair import may_be_damaged
 from app.parse.statement import (
     ParsedCorrigendum,
     ParsedStatement,
@@ -190,7 +191,7 @@ class Prepared:
     derived: list[Derived]
     """Per paragraph, in order: what the analysis needs of it (computed here, in parallel)."""
     suspects: list[int]
-    """Numbers of the paragraphs that hold a bare letter, maybe a split word to repair."""
+    """Numbers of the paragraphs that may hold extraction damage, for the write to repair."""
 
     @property
     def sort_key(self) -> tuple[dt.date, str]:
@@ -243,7 +244,8 @@ def _prepare(
             parsed.symbol = symbol
         digest.update(repr(sorted(metadata.items())).encode())
     derived = [derive(p.text, p.plain) for p in parsed.paragraphs]
-    suspects = [p.number for p in parsed.paragraphs if has_bare_letter(p.plain)]
+    lexicon = Evidence()  # the lexicon alone: the archive's evidence is weighed at the write
+    suspects = [p.number for p in parsed.paragraphs if may_be_damaged(p.text, lexicon)]
     return Prepared(path, file.key, digest.hexdigest(), text, parsed, derived, suspects)
 
 
@@ -371,6 +373,7 @@ def prepare_all(
             metadata_cache[folder] = load_metadata(folder)
         metadata.append(metadata_cache[folder].get(file.path.name))
     workers = min(os.cpu_count() or 1, 8)
+    english()  # the lexicon, loaded once here: forked parsing processes share it
     results: Iterable[Prepared | Spilled | PreparedCorrigendum | FileOutcome]
     if len(files) < PARALLEL_FROM or workers < 2:
         results = map(prepare_one, files, metadata)

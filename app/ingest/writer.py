@@ -92,7 +92,7 @@ class Writer:
         self.pending_paragraphs: list[dict[str, object]] = []
         self.pending_derived: list[tuple[int, Derived]] = []
         self.suspects: list[int] = []
-        """Ids of new paragraphs holding a bare letter (see app.parse.repair.has_bare_letter)."""
+        """Ids of new paragraphs that may hold extraction damage (`may_be_damaged`)."""
 
     def id_of_inverse(self) -> Iterator[tuple[str, int]]:
         for pk, sid in self.id_of.items():
@@ -182,6 +182,7 @@ class Writer:
                     "number": p.number,
                     "text": p.text,
                     "plain": p.plain,
+                    "printed": p.printed,
                 }
             )
             self.pending_derived.append((self.next_paragraph, derived))
@@ -260,9 +261,8 @@ class Writer:
             # the copy stays recorded as a second source.
             self.flush()
             self.session.connection().exec_driver_sql(
-                "UPDATE source SET preferred = 0, note = ? "
-                "WHERE statement_pk = ? AND preferred = 1",
-                (f"replaced by the official text of {item.path.name}", pk),
+                "UPDATE source SET preferred = ?, note = ? WHERE statement_pk = ? AND preferred",
+                (False, f"replaced by the official text of {item.path.name}", pk),
             )
             for known in self.sources.values():
                 if known.statement_pk == pk:

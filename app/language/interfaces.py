@@ -64,3 +64,16 @@ class FingerprintIndex(Protocol):
     def store_pairs(self, conn: Connection, rows: list[Row]) -> None:
         """Store confirmed pairs of agreed language."""
         ...
+
+    def document_frequencies(self, conn: Connection, hashes: Iterable[int]) -> dict[int, int]:
+        """How many paragraphs hold each of the given fingerprints (those no paragraph holds
+        are left out)."""
+        ...
+
+    def postings(
+        self, conn: Connection, hashes: Iterable[int], *, per_hash: int
+    ) -> Iterator[tuple[int, int]]:
+        """(fingerprint, paragraph id): the paragraphs listed under each given fingerprint, at
+        most `per_hash` of each, the lowest ids. A fingerprint held by at most `MAX_DF`
+        paragraphs lists every one of them."""
+        ...

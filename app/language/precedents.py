@@ -10,16 +10,19 @@ from sqlmodel import Session, col, select
 
 from app.store.models import Paragraph, Statement
 from app.store.queries import Located
+from app.store.sql import as_date
 
 
 @dataclass(frozen=True)
 class StatementRef:
-    """What a mention of another statement shows: its id, symbol and date."""
+    """What a mention of another statement shows: its id, symbol and date (and its meeting,
+    where a page shows it)."""
 
     pk: int
     id: str
     symbol: str | None
     date: dt.date
+    meeting: int | None = None
 
 
 @dataclass(frozen=True)
@@ -125,15 +128,11 @@ def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, l
     ) in session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks)):
         ref = statements.get(spk)
         if ref is None:
-            ref = statements[spk] = StatementRef(spk, sid, symbol, _date(date))
+            ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date))
         out[own].append(Related(ref, ParagraphRef(pid, number), shared, cov, other_cov, sim))
     for related in out.values():
         related.sort(key=lambda r: r.sort_key)
     return out
-
-
-def _date(value: object) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Related]:
@@ -174,7 +173,7 @@ def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNot
     marks = ",".join(map(str, numbers))  # ints, not user text
     rows = session.connection().exec_driver_sql(NOTES_SQL.format(ids=marks))
     for pid, spk, sid, symbol, date, opid, onumber, shared, cov, other_cov, sim, count in rows:
-        ref = StatementRef(spk, sid, symbol, _date(date))
+        ref = StatementRef(spk, sid, symbol, as_date(date))
         note = notes.get(numbers[pid])
         if note is None:
             note = notes[numbers[pid]] = ReuseNote(
@@ -182,6 +181,75 @@ def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNot
             )
         note.first.append(Related(ref, ParagraphRef(opid, onumber), shared, cov, other_cov, sim))
     return notes
+
+
+@dataclass(frozen=True)
+class Place:
+    """A paragraph of the archive as a mention shows it: its statement and number."""
+
+    statement: StatementRef
+    number: int
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """Oldest first: by the statement's date, then its id, then paragraph number."""
+        return (self.statement.date, self.statement.id, self.number)
+
+
+PLACES_SQL = """
+    SELECT p.id, p.number, s.pk, s.id, s.symbol, s.date, s.meeting_number
+    FROM paragraph p JOIN statement s ON s.pk = p.statement_pk WHERE p.id IN ({ids})
+"""
+
+
+def places(session: Session, *, paragraph_ids: Iterable[int]) -> dict[int, Place]:
+    """Each given paragraph (that exists) by id, with what a mention shows of its statement."""
+    wanted = sorted({int(i) for i in paragraph_ids})
+    found: dict[int, Place] = {}
+    statements: dict[int, StatementRef] = {}
+    for start in range(0, len(wanted), 500):
+        marks = ",".join(map(str, wanted[start : start + 500]))  # ints, not user text
+        rows = session.connection().exec_driver_sql(PLACES_SQL.format(ids=marks))
+        for pid, number, spk, sid, symbol, date, meeting in rows:
+            ref = statements.get(spk)
+            if ref is None:
+                ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date), meeting)
+            found[pid] = Place(ref, number)
+    return found
+
+
+def related_ids(session: Session, *, paragraph_ids: Iterable[int], limit: int) -> set[int]:
+    """Paragraphs sharing language with any of the given ones (pairs found at ingest, read
+    from both sides), at most `limit` of each's, the lowest ids (the earliest ingested)."""
+    found: set[int] = set()
+    for pid in sorted({int(i) for i in paragraph_ids}):
+        rows = session.connection().exec_driver_sql(RELATED_IDS_SQL, (pid, pid, limit))
+        found.update(other for (other,) in rows)
+    return found
+
+
+RELATED_IDS_SQL = """
+    SELECT other FROM (
+        SELECT other_id AS other FROM paragraph_reuse WHERE paragraph_id = ?
+        UNION ALL
+        SELECT paragraph_id FROM paragraph_reuse WHERE other_id = ?
+    ) AS related
+    ORDER BY other LIMIT ?
+"""
+
+
+def plain_texts(session: Session, *, paragraph_ids: Iterable[int]) -> dict[int, str]:
+    """The plain text (the words search indexes) of each given paragraph, by id."""
+    wanted = sorted(set(paragraph_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.exec(
+            select(Paragraph.id, Paragraph.plain).where(
+                col(Paragraph.id).in_(wanted[start : start + 500])
+            )
+        )
+        found.update((pid, plain) for pid, plain in rows if pid is not None)
+    return found
 
 
 def oldest_first(session: Session, *, paragraph_ids: Iterable[int]) -> list[Located]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from app.language.interfaces import FingerprintIndex
+from app.language.postgres import PostgresFingerprints
 from app.language.sqlite import SqliteFingerprints
 from app.store.engine import Bind, dialect_of
 from app.store.services import UnsupportedEngine
 
-_INDEXES: dict[str, FingerprintIndex] = {"sqlite": SqliteFingerprints()}
+_INDEXES: dict[str, FingerprintIndex] = {
+    "sqlite": SqliteFingerprints(),
+    "postgresql": PostgresFingerprints(),
+}
 
 
 def fingerprint_index(bind: Bind) -> FingerprintIndex:

@@ -73,17 +73,23 @@ def _ngram_hashes(w: list[int], n: int) -> list[int]:
     return list(map(hash, zip(*(w[k:] for k in range(n)), strict=False)))
 
 
-def _winnow(shingles: list[int]) -> set[int]:
+def winnow(shingles: list[int]) -> set[int]:
     """Of every WINDOW consecutive shingle hashes the smallest."""
     if len(shingles) > WINDOW:
         return set(map(min, *(shingles[k:] for k in range(WINDOW))))
     return set(shingles)
 
 
+def shingles(tokens: Sequence[str]) -> list[int]:
+    """The hash of every SHINGLE-word run of a word sequence, in order: the fingerprints are
+    chosen among them (the smallest of every WINDOW consecutive ones)."""
+    return _ngram_hashes(_word_hash_list(tokens), SHINGLE)
+
+
 def fingerprints(tokens: Sequence[str]) -> set[int]:
     """Winnowed shingle hashes of a word sequence: any shared run of GUARANTEED_RUN words
     shares one."""
-    return _winnow(_ngram_hashes(_word_hash_list(tokens), SHINGLE))
+    return winnow(shingles(tokens))
 
 
 def _grams(w: list[int]) -> array[int]:
@@ -113,7 +119,7 @@ class Features:
     def of(cls, plain: str) -> Features:
         tokens = words(plain)
         w = _word_hash_list(tokens)
-        prints = array("q", sorted(_winnow(_ngram_hashes(w, SHINGLE))))
+        prints = array("q", sorted(winnow(_ngram_hashes(w, SHINGLE))))
         return cls(len(tokens), prints.tobytes(), _grams(w).tobytes())
 
 

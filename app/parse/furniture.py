@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 
 FURNITURE_PATTERNS = (
-    # job number: 12-31999 (E) 250412; a reissued document's has an asterisk: 10-60352* (E)
-    r"^-*\d{2}-\d{4,6}\*?\s*(?:\([A-Z]\))?(?:\s+\d{6})?\s*$",
-    r"^\d{6}$",  # date code printed under the job number: 070194
+    # job number: 12-31999 (E) 250412; a reissued document's has an asterisk: 10-60352* (E);
+    # a document printed twice carries two date codes: 12-31999 (E) 250412 270412
+    r"^-*\d{2}-\d{4,6}\*?\s*(?:\([A-Z]\))?(?:\s+\d{6}){0,2}\s*$",
+    r"^\d{6}(?:\s+\d{6})?$",  # date codes printed under the job number: 070194
     r"^\*\s?\d{6,8}\s?\*$",  # barcode: *1231999*
     r"^\*$",  # the asterisks of a barcode printed one character to a line
     r"^\d{1,3}$",  # page number: 2
@@ -34,7 +35,7 @@ END_MARK_CHARS = "-_`—–"
 # 15-23130 (E)", "...encourages troop01-23427 (E) 310101", "...Council.’” 10-43220* (E)").
 GLUED_RES = [
     re.compile(r"(?<=[.;:,”\"’)])\s*[1-9]/[1-9]$"),
-    re.compile(r"(?<=\S)\s*(?<!\d)\d{2}-\d{5}\*?\s*\([A-Z]\)(?:\s+\d{6})?$"),
+    re.compile(r"(?<=\S)\s*(?<!\d)\d{2}-\d{5}\*?\s*\([A-Z]\)(?:\s+\d{6}){0,2}$"),
 ]
 # Web pages (UNISPAL) end with a metadata block that is not part of the statement.
 TRAILER_RE = re.compile(r"^(?:Document symbol|Document Type|Publication Date):", re.IGNORECASE)

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from app.parse.furniture import is_furniture, is_trailer, strip_glued_furniture
-from app.parse.repair import GLUED, restore_line_end_hyphens
+from app.parse.seams import GLUED, mark_line_end_seams
 from app.parse.text import CLOSE_QUOTES, OPEN_QUOTES
 
 PAGE_BREAK = "\f"
 """A page's edge (a form feed, or furniture that was dropped): never a paragraph break."""
 FOOTNOTE_RE = re.compile(r"^([*†‡§]|\d{1,2}\))\s+\S")
+FOOTNOTE_MARKS = ("*", "†", "‡")
+"""A footnote's mark, when printed alone on its line."""
 # A lettered or numbered item of a paragraph's list: (a) ... (l), (i) ... (x), with or
 # without its own opening quotation mark.
 ITEM_RE = re.compile(r"^[\"“]?\(([a-z]{1,2}|[ivx]{1,5})\)\s+\S")
@@ -59,9 +61,23 @@ def remove_furniture(body: list[Line]) -> list[Line]:
     an annex. A dropped line leaves a PAGE_BREAK, so a paragraph broken across pages joins
     up again."""
     out: list[Line] = []
+    mark: tuple[int, str] | None = None  # a footnote's mark alone on its line: where, which
     for line in body:
         if is_trailer(line.text) or ANNEX_RE.match(line.text):
             break
+        if mark is not None and line.text:
+            at, sign = mark
+            mark = None
+            if line.text[0].isupper() and not is_furniture(line.text):
+                # "*", then "Reissued for technical reasons."
+                out[at] = Line(out[at].number, f"{sign} {line.text}")
+                continue
+        if line.text in FOOTNOTE_MARKS:
+            # The 1990s layout prints a footnote's mark on a line of its own; a barcode's
+            # stars stand beside its digits, a footnote's before a sentence.
+            mark = (len(out), line.text)
+            out.append(Line(line.number, PAGE_BREAK))
+            continue
         if line.text != PAGE_BREAK and is_furniture(line.text):
             out.append(Line(line.number, PAGE_BREAK))
             continue
@@ -117,10 +133,10 @@ def _opens_paragraph_unquoted(text: str, previous: str | None, width: int) -> bo
 
 
 def _restore_hyphens(body: list[Line], width: int) -> list[Line]:
-    """Printed pages (page edges, lines of a page's width): the hyphens pdftotext dropped
-    where it glued two lines together put back."""
+    """Printed pages (page edges, lines of a page's width): the seams where pdftotext glued
+    two lines together and dropped a hyphen, marked (`app.parse.seams`)."""
     before = _texts(body)
-    restored = restore_line_end_hyphens(before, width)
+    restored = mark_line_end_seams(before, width)
     if restored is before:
         return body
     return [

@@ -1,280 +1,416 @@
 """Repairs of PDF-extraction damage. The source file keeps the damage exactly as extracted;
-the text shown and searched gets the word back, so "international" finds the paragraph.
+the text shown and searched gets the Council's word back, so "in order to" finds a paragraph
+printed "in ord er to". Only spaces and hyphens are ever changed, never a letter.
 
-Two kinds of damage, two kinds of evidence:
+Three kinds of damage:
 
-- **Split words** ("internati onal", "obligation s", "access t o"): pdftotext cuts words at
-  kerning gaps. `repair` joins two pieces when the archive's vocabulary vouches for it: the
-  joined word is one the archive uses often, and a piece is not a word of its own (a word the
-  archive has seen at most twice, two letters it seldom uses, or a bare lower-case letter other
-  than "a": single letters in the archive's text are item labels "(c)" and the "s" of
-  "Council’s", never words between spaces). A piece that is a word of its own must be longer
-  than two letters, so "a n", "it s" or "in formal" are never joined. Two capitalised words
-  run together ("SecretaryGeneral") get their hyphen back when the run-together form is rare.
-- **Lost hyphens at a line end** ("genderbased", "longterm", "mineclearance"): where a line
-  ended with a hyphen, pdftotext drops it and glues the next line on, so the line runs far
-  beyond the page's width. `restore_line_end_hyphens` finds the word at that seam, within the
-  reach of the page's width, and puts the hyphen back when the statement's own words vouch for
-  the split: it writes the same pair with a hyphen elsewhere ("mine-clearance"), or the second
-  piece is one of its words and the run-together word is not. Never a dictionary.
+- **Split words** ("ord er", "o f", "Secur ity", "reconcil iation", "decisio n-making"):
+  pdftotext cuts words at kerning gaps. `join_splits` reads each run of pieces the way a
+  unigram word segmenter does (SymSpell's word segmentation, restricted to removing spaces):
+  the pieces joined are one word when that word's probability, times the prior chance that a
+  space is extraction damage (`DAMAGE`), beats the product of the pieces' probabilities.
+  Probabilities come from the English lexicon and the archive's vocabulary
+  (`app.parse.lexicon`). So "in formal", "road map" and "any one" stay two words (both pieces
+  are common words), while "ord er" becomes "order" ("ord" and "er" are rare on their own). A
+  joined word must be known; a piece after the first must start in lower case (names are
+  never run together). A join that wins only narrowly ("re main" reads like "road map"), or
+  whose pieces put a stray letter beside a word of its own ("a s", "it s", "a n"), is made
+  only when the archive writes the joined word beside the same neighbour ("to remain", "as
+  the", "its call") and, for a narrow win, the pieces apart nowhere else: a list label "a n"
+  and the archive's own "road map" stay as printed.
+- **Hyphens lost at a line end** ("postconflict", "genderbased"): marked at parse time by
+  `app.parse.seams` (where a line was glued to the next); decided here by `resolve_seams`
+  from the archive's usage ("long-term" in other statements), else the lexicon (a run-together
+  word English does not know, made of two words it does).
+- **Capitalised words run together** ("SecretaryGeneral") are decided as a seam is, when
+  both halves are common words.
+
+`repairs_between` recovers, from the printed and the repaired text, which words were
+repaired: what the statement page marks and the API lists.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from app.parse.lexicon import ARCHIVE_MIN, UNKNOWN, Evidence, zipf
+
+SEAM_HYPHEN = "\ue000"
+"""Where parsing put back a hyphen lost at a line end on the statement's own evidence."""
+SEAM = "\ue001"
+"""Where parsing found a line end inside a word whose hyphen only the archive or the lexicon
+can decide; `resolve_seams` turns it into a hyphen or nothing."""
+MARKS = SEAM_HYPHEN + SEAM
+
+DAMAGE = -5.0
+"""log10 of the prior chance that a space between two pieces was put there by extraction: a
+join must make the text this much likelier (a hundred thousand times) to be made."""
+MAX_PIECES = 4
+"""A word is cut into at most this many pieces ("servic e s")."""
+MAX_JOINED = 30
+"""Letters in a joined word at most."""
+KNOWN_ZIPF = 1.5
+"""A joined word must be at least this common in English (Zipf scale), or held by the archive."""
+OWN_WORD_ZIPF = 3.0
+"""A piece this common in English is a word of its own ("a", "it", "take")."""
+NEW_WORD_ZIPF = 2.0
+"""A word run together at a line end that English uses less than this is a compound whose
+hyphen was lost ("postconflict", "selfdefence"), when the archive does not say otherwise."""
+BORDER = -3.0
+"""A join gaining between this and 0 is made only when the archive's phrases agree."""
+ELISIONS = ("’", "'")
+"""What follows an elided word ("l’Accord"): no piece of a split word."""
+SHORT_PIECE = 3
+"""A run of pieces goes on past a piece only this short."""
+CONJUNCTIONS = ("and", "or")
+"""After a hyphen at a line end, and before a hyphenated word, the sign of a suspended hyphen
+("short- and long-term")."""
+USAGE = 2
+"""A word the archive holds this often is not a suspect of the report."""
+
 WORD_RE = re.compile(r"[^\W\d_]+")
-# "internati onal": a word's last letters, one space, the next piece's first letters
-WORD_TAIL_RE = re.compile(r"[^\W\d_]+$")
-WORD_HEAD_RE = re.compile(r"^[^\W\d_]+")
-# "SecretaryGeneral": lower case directly followed by an upper-case letter inside a word
-CAMEL_RE = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
-LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüœæ"
-LETTERS += LETTERS.upper()
-"""The letters of the words either side of a hyphen."""
-
+HEAD_RE = re.compile(r"^[^\W\d_]+")
+TAIL_RE = re.compile(r"[^\W\d_]+$")
+OPENERS = '([“‘"-/'
+"""What may stand before a piece that ends a token: not an apostrophe ("Council’s")."""
 BARE_LETTER_RE = re.compile(r"(?:^|(?<=\s))[b-z](?=\s|$)")
-"""A lower-case letter other than "a" standing alone between spaces: a fragment ("obligation s",
-"access t o"), never a word."""
-
-RARE = 2
-"""A piece seen this often or less in the whole archive may be a fragment."""
-COMMON = 3
-"""A joined word must be seen at least this often to be trusted."""
-MARGIN = 3
-"""...and at least this many times as often as a rare piece of three letters or more, which
-may be a rare word in its own right ("road map" beside "roadmap")."""
-SHORT_WORD = 10
-"""A piece of two letters is a word of its own ("in", "it") only when the archive uses it this
-often: the same short fragment ("th e") recurs wherever extraction made it."""
-LOOKS = 30
-"""How many occurrences of a piece inside other words to look through for one on its own."""
-GLUED = 1.1
-"""A line this many times longer than a full line is two lines that pdftotext glued together."""
-MOST_GLUED = 50
-"""A statement has a few glued lines; a text with this many is not pages of a statement, and
-looking for their seams would cost too much."""
-SEAM_REACH = 0.7
-"""A glued line's first part was a full line: its seam lies between this share of a full
-line and the longest line of the page (a line that ends with a hyphen is never a short one)."""
+"""A lower-case letter other than "a" standing alone between spaces: a fragment ("obligation
+s", "access t o"), never a word."""
+STRAY_LETTER_RE = re.compile(r"(?:^|(?<=\s))[b-zB-HJ-Z](?=\s|$)")
+"""A letter standing alone that may be a piece of a word ("U NAMA"), worth a look."""
+CAMEL_RE = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]{2,})\b")
+"""Two capitalised words run together: "SecretaryGeneral"."""
 
 
-def has_bare_letter(text: str) -> bool:
-    """Whether `text` holds a bare lower-case letter: a split word its vocabulary alone does
-    not reveal (both pieces may be common), worth a look by `repair`."""
-    return BARE_LETTER_RE.search(text) is not None
+@dataclass(frozen=True)
+class Repair:
+    """One repaired word: as printed (damaged) and as the archive shows and searches it;
+    `start`, `end`: where the repaired word stands in the repaired text."""
+
+    printed: str
+    repaired: str
+    start: int
+    end: int
 
 
-def may_be_fragment(term: str, count: int) -> bool:
-    """Whether an indexed word, used `count` times in the archive, may be a piece of a split
-    word: a paragraph holding it is worth a look by `repair`."""
-    return term.isalpha() and (count <= RARE or (len(term) == 2 and count < SHORT_WORD))
+def repair(text: str, evidence: Evidence) -> str:
+    """`text` with the line-end seams parsing marked decided, split words joined and run
+    together capitalised words hyphenated, where the evidence vouches for it."""
+    text = resolve_seams(text, evidence)
+    text = join_splits(text, evidence)
+    return CAMEL_RE.sub(lambda m: _camel(m, evidence), text)
 
 
-def vocabulary(texts: Iterable[str]) -> Counter[str]:
-    """How often each lower-case word occurs in `texts`."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(w.lower() for w in WORD_RE.findall(text))
-    return counts
+def strip_marks(text: str) -> str:
+    """The text as printed: without the seams parsing marked."""
+    return text.replace(SEAM_HYPHEN, "").replace(SEAM, "")
 
 
-def repair(text: str, vocab: Counter[str]) -> tuple[str, int]:
-    """`text` with split words joined and lost hyphens restored where the vocabulary vouches
-    for it; returns the text and how many repairs were made."""
-    repairs = 0
-
-    def hyphenate(m: re.Match[str]) -> str:
-        nonlocal repairs
-        whole = m.group(0).lower()
-        halves = (m.group(1).lower(), m.group(2).lower())
-        if vocab[whole] <= RARE and min(vocab[h] for h in halves) >= COMMON:
-            repairs += 1
-            return f"{m.group(1)}-{m.group(2)}"
-        return m.group(0)
-
-    words = text.split(" ")
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        if i + 1 < len(words) and _joins(words[i], words[i + 1], vocab):
-            out.append(words[i] + words[i + 1])
-            repairs += 1
-            i += 2
-        else:
-            out.append(words[i])
-            i += 1
-    text = CAMEL_RE.sub(hyphenate, " ".join(out))
-    return text, repairs
+# --- Split words -------------------------------------------------------------------------
 
 
-def _fragment(piece: str, vocab: Counter[str], *, bare: bool) -> bool:
-    """Whether a piece is not a word of its own: a lower-case letter other than "a" standing
-    bare between spaces (not the "s" of "Council’s"), two letters the archive seldom uses, or
-    a longer word it has seen at most RARE times."""
+def _piece_logp(piece: str, evidence: Evidence) -> float:
+    """A piece's log-probability as a word of its own; a lower-case letter other than "a" is
+    never one in the Council's text (item labels are in brackets)."""
+    if len(piece) == 1 and piece.islower() and piece != "a":
+        return UNKNOWN
+    return evidence.logp(piece)
+
+
+def _tail(token: str) -> str | None:
+    """The letters that end `token`, if a word's continuation may follow them."""
+    if token.isalpha():
+        return token
+    m = TAIL_RE.search(token)
+    if m is None or (m.start() and token[m.start() - 1] not in OPENERS):
+        return None
+    return m.group(0)
+
+
+def _head(token: str) -> str | None:
+    """The letters that begin `token`, if they may continue a word ("ity", "ping-related"),
+    not an elided word ("l’Accord")."""
+    if token.isalpha():
+        return token
+    m = HEAD_RE.match(token)
+    if m is None or token[m.end() : m.end() + 1] in ELISIONS:
+        return None
+    return m.group(0)
+
+
+def _continues(first: str, piece: str) -> bool:
+    """Whether `piece` may continue a word begun by `first`: in lower case, or both pieces of
+    an acronym in capitals."""
+    return piece[0].islower() or (first.isupper() and piece.isupper())
+
+
+@dataclass(frozen=True)
+class _Group:
+    first: int
+    last: int
+    pieces: tuple[str, ...]
+    gain: float
+
+
+def _candidates(tokens: list[str], evidence: Evidence, *, border: float = 0.0) -> Iterator[_Group]:
+    """Every run of neighbouring tokens whose pieces join into a known word, with its gain:
+    how much likelier (log10) the joined reading is than the pieces apart, net of the damage
+    prior. Runs gaining more than `border` are proposed. A run goes on past two pieces only
+    through short ones ("servic e s", "a n d")."""
+    known = KNOWN_ZIPF - 9
+    logp = evidence.logp
+    # The common case inline (tokens of letters only, two pieces): this runs on every
+    # paragraph of every PDF text, in the parsing processes.
+    heads = [token if token.isalpha() else _head(token) for token in tokens]
+    last = len(tokens) - 1
+    for i in range(last):
+        head = heads[i + 1]
+        left = tokens[i]
+        if head is None or not left[-1:].isalpha():
+            continue
+        tail = left if left.isalpha() else _tail(left)
+        if tail is None or not (head[0].islower() or (tail.isupper() and head.isupper())):
+            continue
+        pieces = [tail, head]
+        j = i + 1
+        while True:
+            joined = "".join(pieces)
+            found = logp(joined)
+            if found >= known:
+                apart = sum(_piece_logp(piece, evidence) for piece in pieces)
+                gain = found + (len(pieces) - 1) * DAMAGE - apart
+                if gain > border:
+                    yield _Group(i, j, tuple(pieces), gain)
+            # Go on only through a short piece that ends its token ("servic e s", "a n d").
+            if len(head) > SHORT_PIECE or len(head) != len(tokens[j]) or j == last:
+                break
+            if len(pieces) == MAX_PIECES or len(joined) > MAX_JOINED:
+                break
+            j += 1
+            head = heads[j]
+            if head is None or not _continues(tail, head):
+                break
+            pieces.append(head)
+
+
+def _best(groups: list[_Group], count: int) -> list[_Group]:
+    """The non-overlapping groups with the largest total gain (a segmentation's Viterbi)."""
+    starting: dict[int, list[_Group]] = {}
+    for group in groups:
+        starting.setdefault(group.first, []).append(group)
+    best: list[tuple[float, list[_Group]]] = [(0.0, [])] * (count + 1)
+    for i in range(count - 1, -1, -1):
+        choice = best[i + 1]
+        for group in starting.get(i, []):
+            gain, chosen = best[group.last + 1]
+            if gain + group.gain > choice[0]:
+                choice = (gain + group.gain, [group, *chosen])
+        best[i] = choice
+    return best[0][1]
+
+
+def _own_word(piece: str, evidence: Evidence) -> bool:
+    """Whether a piece is a word the Council uses on its own ("a", "it", "take"), not only a
+    word of English at large ("foo")."""
     if len(piece) == 1:
-        return bare and piece.islower() and piece != "a"
-    if len(piece) == 2:
-        return vocab[piece.lower()] < SHORT_WORD
-    return vocab[piece.lower()] <= RARE
+        return piece == "a"
+    if zipf(evidence.english(piece)) < OWN_WORD_ZIPF:
+        return False
+    return not evidence.archive or evidence.held(piece) >= ARCHIVE_MIN
 
 
-def _joins(left: str, right: str, vocab: Counter[str]) -> bool:
-    """Whether two neighbouring pieces are one word that extraction split."""
-    a = WORD_TAIL_RE.search(left)
-    b = WORD_HEAD_RE.match(right)
-    if not a or not b:
-        return False
-    a_word, b_word = a.group(0), b.group(0)
-    if not b_word[0].islower() or vocab[(a_word + b_word).lower()] < COMMON:
-        return False
-    a_fragment = _fragment(a_word, vocab, bare=a.start() == 0)
-    b_fragment = _fragment(b_word, vocab, bare=not any(c.isalnum() for c in right[b.end() :]))
-    if not (a_fragment or b_fragment):
-        return False
-    # A piece that is a word of its own is joined only when it is longer than two letters:
-    # short words ("a", "it", "in") stand next to stray letters in correct text too often.
-    if not ((a_fragment or len(a_word) > 2) and (b_fragment or len(b_word) > 2)):
-        return False
-    joined = vocab[(a_word + b_word).lower()]
-    return all(
-        joined >= MARGIN * vocab[piece.lower()]
-        for piece, fragment in ((a_word, a_fragment), (b_word, b_fragment))
-        if fragment and len(piece) > 2
+def _needs_context(group: _Group, evidence: Evidence) -> bool:
+    """Whether the pieces alone cannot decide: the gain is slight ("re main" beside "road
+    map", "per cent"), or a stray letter stands beside a word of its own ("a s", "it s",
+    "take n", beside a list label "a n")."""
+    if group.gain <= 0:
+        return True
+    return any(len(p) == 1 for p in group.pieces) and any(
+        _own_word(p, evidence) for p in group.pieces
     )
 
 
-def restore_line_end_hyphens(lines: list[str], width: int) -> list[str]:
-    """PDF text lines with the hyphens that pdftotext dropped at line ends put back (see the
-    module's docstring); `width` is the length of a full line. Lines that are not glued are
-    returned as they are."""
-    limit = GLUED * width
-    lengths = sorted(map(len, lines))
-    if not lengths or lengths[-1] <= limit:
-        return lines
-    if len(lengths) >= MOST_GLUED and lengths[-MOST_GLUED] > limit:
-        return lines  # too many glued lines for pages of a statement
-    widest = max(lengths[bisect_right(lengths, limit) - 1], width)
-    words = _StatementWords(lines)
-    return [
-        _restore_seams(line, width, widest, words) if len(line) > limit else line for line in lines
+def _fits(tokens: list[str], group: _Group, evidence: Evidence) -> bool:
+    """Whether the archive agrees: it writes the joined word beside the word before or after
+    it, and (for a slight gain) the pieces apart no more than once (here)."""
+    joined = "".join(group.pieces)
+    if group.gain <= 0 and (evidence.phrase(group.pieces) or 0) > 1:
+        return False  # "road map" elsewhere too (a stray letter's damage recurs: no evidence)
+    before = tokens[group.first - 1] if group.first else ""
+    after = tokens[group.last + 1] if group.last + 1 < len(tokens) else ""
+    pairs = []
+    if before.isalpha() and tokens[group.first].isalpha():
+        pairs.append((before, joined))
+    if tokens[group.last].isalpha() and (head := HEAD_RE.match(after)):
+        pairs.append((joined, head.group(0)))
+    return any((evidence.phrase(pair) or 0) >= 1 for pair in pairs)
+
+
+def _before_hyphen_ok(tokens: list[str], group: _Group, evidence: Evidence) -> bool:
+    """A split just before a hyphen ("decisio n-making") is joined only from a piece that is
+    no word of its own: "the re-establishment" is two words and a prefix's hyphen."""
+    if not tokens[group.last][len(group.pieces[-1]) :].startswith("-"):
+        return True
+    return group.gain > 0 and not _own_word(group.pieces[0], evidence)
+
+
+def join_splits(text: str, evidence: Evidence) -> str:
+    """`text` with the words extraction split joined again (see the module's docstring)."""
+    tokens = text.split(" ")
+    groups = [
+        group
+        for group in _candidates(tokens, evidence, border=BORDER)
+        if _before_hyphen_ok(tokens, group, evidence)
+        and (not _needs_context(group, evidence) or _fits(tokens, group, evidence))
     ]
+    chosen = _best([replace(g, gain=max(g.gain, 0.0) - BORDER) for g in groups], len(tokens))
+    for group in reversed(chosen):
+        tokens[group.first : group.last + 1] = ["".join(tokens[group.first : group.last + 1])]
+    return " ".join(tokens)
 
 
-class _StatementWords:
-    """The statement's own words, as evidence at a seam. Looked up rather than counted (only
-    the few words around a seam are ever asked about), in lower case or capitalised."""
+def may_be_damaged(text: str, evidence: Evidence) -> bool:
+    """Whether `text` may hold damage worth the archive's evidence: a seam parsing marked, a
+    stray letter, capitalised words run together, a join the lexicon alone would make or
+    nearly, or a piece the lexicon does not know before a continuation ("Ombud sperson",
+    "subregio nal": a word only the archive may know, split; an acronym before a word is no
+    piece)."""
+    if SEAM in text or STRAY_LETTER_RE.search(text) or CAMEL_RE.search(text):
+        return True
+    tokens = text.split(" ")
+    if any(True for _ in _candidates(tokens, evidence, border=BORDER)):
+        return True
+    lexicon = evidence.lexicon
+    for left, right in pairwise(tokens):
+        if not (left[-1:].isalpha() and right[:1].isalpha()):
+            continue
+        head = _head(right)
+        tail = _tail(left)
+        if not (head and tail and _continues(tail, head)):
+            continue
+        if head.lower() not in lexicon or (not tail.isupper() and tail.lower() not in lexicon):
+            return True
+    return False
 
-    def __init__(self, lines: list[str]) -> None:
-        self.text = "\n".join(lines)
-        self._lower: str | None = None
-        self._hyphens: dict[str, set[int]] | None = None
 
-    def once(self, word: str) -> bool:
-        """Whether `word` occurs only once (nowhere but at the seam), in any case."""
-        if self._lower is None:
-            self._lower = self.text.lower()
-        word = word.lower()
-        first = self._lower.find(word)
-        return first >= 0 and self._lower.find(word, first + 1) < 0
+# --- Hyphens lost at a line end ----------------------------------------------------------
 
-    def used(self, word: str) -> bool:
-        """Whether the statement uses `word` as a word of its own (not inside another; a
-        piece found only inside other words a few dozen times is taken as not used)."""
-        text = self.text
-        for form in _forms(word):
-            at = text.find(form)
-            for _ in range(LOOKS):
-                if at < 0:
-                    break
-                end = at + len(form)
-                if not (at and text[at - 1].isalpha()) and not (
-                    end < len(text) and text[end].isalpha()
-                ):
-                    return True
-                at = text.find(form, at + 1)
+SEAM_WORD_RE = re.compile(rf"([^\W\d_]*)[{SEAM}{SEAM_HYPHEN}]([^\W\d_]*)")
+
+
+def resolve_seams(text: str, evidence: Evidence) -> str:
+    """Each seam parsing marked made a hyphen or nothing: a hyphen where the archive writes
+    the two words apart more often than run together, or (without such usage) where English
+    does not know the run-together word; nothing where the archive or English writes it as
+    one word ("peacebuilding", "landlocked")."""
+    if SEAM not in text and SEAM_HYPHEN not in text:
+        return text
+
+    def decide(m: re.Match[str]) -> str:
+        head, tail = m.group(1), m.group(2)
+        if tail in CONJUNCTIONS:
+            # "short-" ended the line before "and long-term": a suspended hyphen
+            after = text[m.end() : m.end() + 60].split(" ", 2)
+            return f"{head}- {tail}" if len(after) > 1 and "-" in after[1] else head + tail
+        if SEAM_HYPHEN in m.group(0) or _hyphenated(head, tail, evidence):
+            return f"{head}-{tail}"
+        return head + tail
+
+    return SEAM_WORD_RE.sub(decide, text)
+
+
+def _hyphenated(head: str, tail: str, evidence: Evidence) -> bool:
+    """Whether a seam was a compound's hyphen: the archive writes the two words apart more
+    often than run together; else, if it never writes them run together either (a name the
+    statement repeats is run together elsewhere), when English does not know the word."""
+    glued = head + tail
+    held = evidence.held(glued)
+    apart = evidence.phrase((head, tail), at_most=held + 1) or 0
+    if apart > held:
+        return True
+    if held:
         return False
-
-    def hyphens(self, word: str) -> set[int]:
-        """Where the statement writes `word` with a hyphen in it ("mine-clearance" for
-        "mineclearance"): the hyphens' positions in the word."""
-        if self._hyphens is None:
-            self._hyphens = {}
-            for before, after in pairwise(self.text.split("-")):
-                # The letters either side of the hyphen (str.rstrip/lstrip run in C).
-                before, after = before[-40:], after[:40]
-                head = before[len(before.rstrip(LETTERS)) :]
-                tail = after[: len(after) - len(after.lstrip(LETTERS))]
-                if head and tail:
-                    self._hyphens.setdefault((head + tail).lower(), set()).add(len(head))
-        return self._hyphens.get(word.lower(), set())
+    return zipf(evidence.english(glued)) < NEW_WORD_ZIPF
 
 
-def _forms(word: str) -> set[str]:
-    """A word as a statement may print it: in lower case, capitalised, or as at the seam."""
-    lower = word.lower()
-    return {lower, lower.capitalize(), word}
+def _camel(m: re.Match[str], evidence: Evidence) -> str:
+    """Two capitalised words run together, decided as a seam: hyphenated when both are
+    words and the archive writes them apart more often, or English does not know the run
+    ("SecretaryGeneral"; never "MacArthur")."""
+    halves = (m.group(1), m.group(2))
+    if all(zipf(evidence.logp(h)) >= OWN_WORD_ZIPF for h in halves) and _hyphenated(
+        *halves, evidence
+    ):
+        return f"{halves[0]}-{halves[1]}"
+    return m.group(0)
 
 
-def _restore_seams(line: str, width: int, widest: int, words: _StatementWords) -> str:
-    """One glued line with the hyphen back at each seam the statement's words vouch for."""
-    first, last = 0, 0  # where the current piece of the line may begin
-    while len(line) - last > GLUED * width:
-        # The rest of the line after the seam fits on the page lines that are left.
-        lines_left = -(-(len(line) - last) // (widest + 1)) - 1
-        low = max(first + int(SEAM_REACH * width), len(line) - lines_left * (widest + 1))
-        high = last + widest + 1
-        seam = _find_seam(line, low, high, words)
-        if seam is None:
-            first, last = low, high  # a seam nobody vouches for: look beyond it
-            continue
-        line = f"{line[:seam]}-{line[seam:]}"
-        first = last = seam + 1
-    return line
+# --- What was repaired -------------------------------------------------------------------
 
 
-def _find_seam(line: str, low: int, high: int, words: _StatementWords) -> int | None:
-    """Where in `line`, between `low` and `high`, a hyphen was lost: the one split of a word
-    there that the statement vouches for, or None when none (or more than one) is vouched.
+def repairs_between(printed: str | None, text: str) -> list[Repair]:
+    """The words repaired between the printed text and the repaired one (which differ only by
+    spaces removed and hyphens added), each with where it stands in the repaired text; [] if
+    nothing was repaired (`printed` is None) or the two are not forms of one text."""
+    if printed is None:
+        return []
+    changed: list[int] = []  # positions in `text` next to which something changed
+    origin: list[int] = []  # for each position in `text`, the position in `printed`
+    i = j = 0
+    while j < len(text):
+        if i < len(printed) and printed[i] == text[j]:
+            origin.append(i)
+            i += 1
+            j += 1
+        elif i < len(printed) and printed[i] == " ":
+            changed.append(j)
+            i += 1
+        elif text[j] in "- ":  # a hyphen put back ("post-conflict", "short- and")
+            changed.append(j)
+            origin.append(i)
+            j += 1
+        else:
+            return []
+    if i != len(printed):
+        return []
+    origin.append(i)
+    out: list[Repair] = []
+    for at in changed:
+        start, end = _word_around(text, at)
+        if out and out[-1].end >= start:  # the same word, or one a put-back space divides
+            start = out.pop().start
+        out.append(Repair(printed[origin[start] : origin[end]], text[start:end], start, end))
+    return out
 
-    Strong evidence: the statement writes the pair with a hyphen elsewhere, or a capital
-    starts the second piece ("SecretaryGeneral"). Weaker: the word is used only here and its
-    second piece is a word of the statement; taken only when no other word there could hide
-    the seam (a long word used only here)."""
-    candidates: list[tuple[int, str, range]] = []
-    vouched: set[int] = set()
-    for m in WORD_RE.finditer(line, max(0, low - 40)):
-        start, token = m.start(), m.group(0)
-        if start > high:
-            break
-        cuts = range(max(2, low - start), min(len(token) - 2, high - start) + 1)
-        if len(token) < 5 or not cuts:
-            continue
-        candidates.append((start, token, cuts))
-        vouched.update(start + cut for cut in words.hyphens(token) if cut in cuts)
-        if not token[1:].islower():  # a capital inside: SecretaryGeneral
-            vouched.update(
-                start + cut for cut in cuts if token[cut].isupper() and token[cut + 1].islower()
-            )
-    if vouched:
-        return vouched.pop() if len(vouched) == 1 else None
-    used_only_here = []
-    for candidate in candidates:
-        if words.once(candidate[1]):
-            used_only_here.append(candidate)
-            if len(used_only_here) > 1:
-                return None
-    if not used_only_here:
-        return None
-    start, token, cuts = used_only_here[0]
-    for cut in cuts:  # the longest second piece first
-        tail = token[cut:]
-        if len(tail) < 3 or not tail.islower():
-            continue
-        if words.used(tail):
-            return start + cut
-    return None
+
+def _word_around(text: str, at: int) -> tuple[int, int]:
+    """The word of `text` (letters and hyphens) that position `at` is in or next to; a space
+    put back at `at` ("short- and") joins the words either side."""
+    start = at
+    while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "-"):
+        start -= 1
+    end = at + 1 if text[at : at + 1] == " " else at
+    while end < len(text) and (text[end].isalpha() or text[end] == "-"):
+        end += 1
+    return start, end
+
+
+# --- What still looks damaged (for the report) -------------------------------------------
+
+
+def suspects(text: str, evidence: Evidence) -> list[str]:
+    """Words of a (repaired) text that still look like damage, for a person to read: stray
+    letters, pieces that would join into a known word but not surely enough ("be fore"), and
+    lower-case words neither the lexicon nor the archive knows (a piece, or a rare word)."""
+    found: list[str] = [m.group(0) for m in BARE_LETTER_RE.finditer(text)]
+    tokens = text.split(" ")
+    found += [" ".join(g.pieces) for g in _candidates(tokens, evidence, border=BORDER)]
+    known = KNOWN_ZIPF - 9
+    for m in WORD_RE.finditer(text):
+        word = m.group(0)
+        if word[0].islower() and evidence.logp(word) < known and evidence.held(word) < USAGE:
+            found.append(word)
+    return found

@@ -11,9 +11,11 @@ The parser knows nothing of storage or HTTP. It works in three passes:
    up to the next one belongs to it, so blank lines left by a page break inside a
    sentence are joined rather than starting a new paragraph.
 
-Nothing is corrected: the words are archived as they stand. The one exception is an
-artefact of PDF extraction that the statement itself vouches for, a hyphen dropped where
-pdftotext glued two lines together (`app/repair.py`); the source file keeps it as it was.
+Nothing is corrected: the words are archived as they stand. The exception is damage done by
+PDF extraction: a hyphen pdftotext dropped where it glued two lines together is put back when
+the statement itself vouches for it, or marked for the ingest to decide (`app.parse.seams`),
+and words split apart are joined at ingest (`app.parse.repair`). A paragraph keeps its printed
+form beside the repaired one, and the source file stays as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from app.parse.paragraphs import (
     remove_furniture,
     split_paragraphs,
 )
+from app.parse.repair import MARKS, SEAM_HYPHEN, strip_marks
 from app.parse.text import parse_date, strip_emphasis, unmarkdown_inline
 
 # S/PRST/2010/12 (a reissue prints S/PRST/2010/12*), older statements S/20554, and
@@ -85,6 +88,8 @@ class ParsedParagraph:
     """As archived, with *emphasis* marks."""
     plain: str
     """The same words without markup."""
+    printed: str | None = None
+    """The text as extracted, when it differs from `text` (a repair); None when it does not."""
 
 
 @dataclass
@@ -137,6 +142,8 @@ def decode(raw: bytes) -> str:
 def clean_lines(text: str) -> list[Line]:
     """Undo markdown, normalise line ends and spaces, and mark page breaks with PAGE_BREAK."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    if any(mark in text for mark in MARKS):  # private-use characters parsing uses as marks
+        text = strip_marks(text)
     out: list[Line] = []
     for number, raw in enumerate(text.split("\n"), start=1):
         if PAGE_BREAK in raw:
@@ -221,6 +228,14 @@ def _tidy_agenda(item: str) -> str:
     return AGENDA_SPACING_RE.sub("", item)
 
 
+def _paragraph(number: int, marked: str) -> ParsedParagraph:
+    """A paragraph from its text with the seams marked: the hyphens the statement vouched for
+    put back; the other seams stay marked for the ingest to decide (`app.parse.repair`)."""
+    text = marked.replace(SEAM_HYPHEN, "-")
+    printed = strip_marks(marked)
+    return ParsedParagraph(number, text, strip_emphasis(text), printed if printed != text else None)
+
+
 def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStatement:
     """Parse a statement's text (`lines`: its `clean_lines`, when the caller has them);
     raises ParseError with a reason a person can act on."""
@@ -268,11 +283,8 @@ def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStateme
         distribution_date=header.distribution_date,
         original_language=header.original_language,
         intro=intro,
-        paragraphs=[
-            ParsedParagraph(number=n, text=p, plain=strip_emphasis(p))
-            for n, p in enumerate(paragraphs, start=1)
-        ],
-        footnotes="\n".join(footnotes) or None,
+        paragraphs=[_paragraph(n, p) for n, p in enumerate(paragraphs, start=1)],
+        footnotes=strip_marks("\n".join(footnotes).replace(SEAM_HYPHEN, "-")) or None,
     )
     if statement.symbol is None and (m := TRAILER_SYMBOL_RE.search(text)):
         statement.symbol = m.group(1).rstrip("*")

@@ -12,7 +12,7 @@ opened with (modelled on warehouse's `search/interfaces.py` and `services.py`):
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from app.search.query import Query
-from app.search.results import Filters, SearchResult, Sort
+from app.search.results import After, AgendaCounts, Filters, SearchResult, Sort
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,22 @@ class SearchService(Protocol):
         sort: Sort = "relevance",
         limit: int = 20,
         offset: int = 0,
+        after: After | None = None,
     ) -> SearchResult:
-        """One page of the paragraphs matching `query`, with totals and the per-year history."""
+        """One page of the paragraphs matching `query`, with totals and the per-year history.
+
+        With `after` (date sorts only) the page starts just past that match in the sort's
+        order, by (statement date, paragraph id), `offset` counting from there; the totals
+        and history stay those of the whole query. `UnknownPosition` when `after` names no
+        paragraph; ValueError with sort "relevance"."""
+        ...
+
+    def agenda_counts(
+        self, session: Session, query: Query, *, filters: Filters = Filters()
+    ) -> AgendaCounts:
+        """How many statements use `query` under each agenda item, within `filters`: the count
+        for an item is the `total_statements` a search filtered to that item answers (exact
+        where the search's counts are, else an estimate the result names)."""
         ...
 
     def marked_paragraphs(
@@ -95,10 +109,9 @@ class SearchIndex(Protocol):
         """Every indexed word with the number of paragraphs holding it."""
         ...
 
-    def holding_any(
-        self, conn: Connection, words: Iterable[str], *, from_id: int
-    ) -> Iterator[tuple[int, str]]:
-        """(id, searched text) of the paragraphs from `from_id` on holding any of `words`."""
+    def phrase_count(self, conn: Connection, words: Sequence[str], *, at_most: int) -> int:
+        """How many paragraphs hold `words` in a row (as search matches a phrase: case and
+        hyphens aside), counted up to `at_most`."""
         ...
 
     def optimise(self, conn: Connection, *, added: int) -> None:

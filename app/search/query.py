@@ -33,10 +33,13 @@ MAX_EXCLUDED = 30
 TOKEN_RE = re.compile(r"[^\W_]+")
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"'})
 PRST_RE = re.compile(
-    r"^\s*S\s*/\s*PRST\s*/\s*(\d{4})\s*/\s*(\d{1,4})\s*\*?"
+    r"^\s*S\s*/\s*(?:PRST\s*/\s*(\d{4})\s*/\s*(\d{1,4})|(\d{4,6}))\s*\*?"
+    r"(?:\s*\(\s*PRST\s*\))?"
     r"(?:\s*,?\s*(?:para(?:graph)?\.?|§|p\.?)\s*(\d{1,3}))?\s*\.?\s*$",
     re.IGNORECASE,
 )
+"""A statement's symbol typed in the box: S/PRST/2023/6, or an older statement's S/20554
+(which the Library's tables write "S/20554 (PRST)"), optionally with ", para. 9"."""
 RESOLUTION_RE = re.compile(
     r"^\s*(?:(?:S/RES/)|(?:(?:security\s+council\s+)?resolution\s+))?"
     r"(\d{1,4})\s*\(\s*(\d{4})\s*\)\s*$",
@@ -80,7 +83,7 @@ class Query:
     excluded: list[Term] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     symbol: str | None = None
-    """A presidential statement symbol typed in the box (S/PRST/2023/6)."""
+    """A presidential statement's symbol typed in the box (S/PRST/2023/6, S/20554)."""
     paragraph: int | None = None
     resolution: str | None = None
     """A resolution typed in the box, as 2482 (2019)."""
@@ -119,6 +122,8 @@ class Query:
 
     def display(self) -> str:
         """What was searched, in the query language itself."""
+        if self.symbol:
+            return self.symbol
         parts = [" OR ".join(term.display() for term in group) for group in self.groups]
         parts += [f"-{term.display()}" for term in self.excluded]
         return " ".join(parts)
@@ -148,8 +153,15 @@ def parse_query(raw: str) -> Query:
     query = Query(raw=raw, notes=notes)
 
     if m := PRST_RE.match(text):
-        query.symbol = f"S/PRST/{m.group(1)}/{int(m.group(2))}"
-        query.paragraph = int(m.group(3)) if m.group(3) else None
+        year, number, old = m.group(1), m.group(2), m.group(3)
+        query.symbol = f"S/PRST/{year}/{int(number)}" if year else f"S/{int(old)}"
+        query.paragraph = int(m.group(4)) if m.group(4) else None
+        # Where the archive does not hold it, the paragraphs that cite it: the symbol as one
+        # phrase, not its pieces anywhere in a paragraph.
+        term = _term(query.symbol)
+        assert term is not None
+        query.groups.append([term])
+        return query
     if m := RESOLUTION_RE.match(text):
         query.resolution = f"{int(m.group(1))} ({m.group(2)})"
         query.groups.append([Term((str(int(m.group(1))), m.group(2)))])

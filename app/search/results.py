@@ -19,6 +19,7 @@ from app.store.models import Statement
 OPEN, CLOSE = "\x02", "\x03"
 
 Sort = Literal["relevance", "newest", "oldest"]
+DateSort = Literal["newest", "oldest"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,31 @@ class Filters:
     year_from: int | None = None
     year_to: int | None = None
     agenda_item: str | None = None
+
+
+@dataclass(frozen=True)
+class After:
+    """A place in a date-sorted search, just past one of its matches (named by its statement
+    and paragraph number, which every engine knows): where the next page starts. A cursor
+    that stays valid as deep as the matches go, where an offset would make the engine count
+    its way there again."""
+
+    statement_pk: int
+    number: int
+
+
+class UnknownPosition(LookupError):
+    """The paragraph an `After` names is not in the archive (any more)."""
+
+
+@dataclass(frozen=True)
+class AgendaCounts:
+    """Statements using a query per agenda item (the statement's own wording of it)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    """Most used first (then by name); items with no statement using the query are left out."""
+    estimated: frozenset[str] = frozenset()
+    """Items whose count is estimated from a sample of the matches (like the history's years)."""
 
 
 @dataclass

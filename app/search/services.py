@@ -5,11 +5,13 @@ from __future__ import annotations
 from app.search.fts5.engine import Fts5Search
 from app.search.fts5.index import Fts5Index
 from app.search.interfaces import SearchIndex, SearchService
+from app.search.postgres.engine import PostgresSearch
+from app.search.postgres.index import PostgresIndex
 from app.store.engine import Bind, dialect_of
 from app.store.services import UnsupportedEngine
 
-_SERVICES: dict[str, SearchService] = {"sqlite": Fts5Search()}
-_INDEXES: dict[str, SearchIndex] = {"sqlite": Fts5Index()}
+_SERVICES: dict[str, SearchService] = {"sqlite": Fts5Search(), "postgresql": PostgresSearch()}
+_INDEXES: dict[str, SearchIndex] = {"sqlite": Fts5Index(), "postgresql": PostgresIndex()}
 
 
 def search_service(bind: Bind) -> SearchService:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.store.models import CatalogueEntry
+from app.store.services import mark_changed
 
 REQUIRED = {"symbol", "year"}
 
@@ -72,5 +73,6 @@ def import_catalogue(engine: Engine, path: Path) -> CatalogueReport:
                 report.updated += 1
             else:
                 report.unchanged += 1
+        mark_changed(session.connection())
         session.commit()
     return report

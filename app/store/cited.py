@@ -54,7 +54,7 @@ def resolution_citations(session: Session, *, number: int) -> ResolutionCitation
 
 
 def most_cited(
-    session: Session, *, kind: str | None = None, limit: int = 100
+    session: Session, *, kind: str | None = None, limit: int = 100, offset: int = 0
 ) -> list[CitedDocument]:
     """Documents by how many statements cite them (then paragraphs), most cited first."""
     statements = func.count(func.distinct(Statement.pk))
@@ -74,8 +74,21 @@ def most_cited(
         .group_by(Citation.kind, Citation.key)
         .order_by(statements.desc(), paragraphs.desc(), Citation.kind, Citation.key)
         .limit(limit)
+        .offset(offset)
     )
     if kind:
         query = query.where(col(Citation.kind) == kind)
     # Seven columns: more than sqlmodel's typed select() takes, so plain SQLAlchemy Core.
     return [CitedDocument(*row) for row in session.connection().execute(query)]
+
+
+def cited_count(session: Session, *, kind: str | None = None) -> int:
+    """How many different documents the statements cite (of one kind, if given)."""
+    keys = sa_select(col(Citation.kind), col(Citation.key)).distinct()
+    if kind:
+        keys = keys.where(col(Citation.kind) == kind)
+    return int(
+        session.connection()
+        .execute(sa_select(func.count()).select_from(keys.subquery()))
+        .scalar_one()
+    )

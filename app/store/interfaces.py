@@ -10,6 +10,8 @@ declare theirs in `app.search.interfaces` and `app.language.interfaces` in the s
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import Table
@@ -17,6 +19,27 @@ from sqlalchemy.engine import Connection
 
 Version = Hashable
 """A value naming one committed state of the archive: equal while nothing is committed."""
+
+
+@dataclass
+class CheckReport:
+    """What `archive check` found; `ok` only when every check passed."""
+
+    archive: Path | str
+    """The archive checked: its file or its URL."""
+    problems: list[str] = field(default_factory=list)
+    statements: int = 0
+    paragraphs: int = 0
+    indexed: int = 0
+    unanalysed: int = 0
+    """Paragraphs whose citations and agreed language are not computed yet (not a problem:
+    `archive analyse` finishes them)."""
+    skipped: list[str] = field(default_factory=list)
+    """Checks that could not run here, and why (not problems of the archive)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class ArchiveVersion(Protocol):

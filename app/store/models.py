@@ -41,10 +41,15 @@ class Paragraph(SQLModel, table=True):
     statement_pk: int = Field(foreign_key="statement.pk", index=True)
     number: int
     text: str = Field(
-        description="The paragraph as archived, with *emphasis* marks; words split by PDF "
-        "extraction are rejoined (the source file keeps them as extracted)"
+        description="The paragraph as archived, with *emphasis* marks; extraction damage "
+        "repaired (split words rejoined, lost line-end hyphens put back; see `printed`)"
     )
     plain: str = Field(description="The same words without markup: what search indexes")
+    printed: str | None = Field(
+        default=None,
+        description="The paragraph as extracted, before the repairs of extraction damage in "
+        "`text` (None when nothing was repaired)",
+    )
 
 
 class Source(SQLModel, table=True):

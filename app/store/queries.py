@@ -7,12 +7,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
 from sqlalchemy.orm import load_only
 from sqlmodel import Session, col, select
 
 from app.parse.ids import symbol_to_id
 from app.store.models import Alias, CatalogueEntry, Corrigendum, Paragraph, Statement
+from app.store.previews import Preview, previews
+from app.store.sql import as_date
+from app.store.sql import rows as sql_rows
 
 DateOrder = Literal["newest", "oldest"]
 
@@ -46,17 +49,13 @@ class ParagraphText:
     id: int
     number: int
     text: str
+    printed: str | None = None
+    """As extracted, when extraction damage in `text` was repaired."""
 
 
 def _rows(session: Session, sql: str, *params: object) -> list[Any]:
-    """Rows straight from the sqlite3 driver, on the session's connection.
-
-    For the small lookups of the reading pages, SQLAlchemy's statement and result machinery
-    costs several times the query itself; these functions skip it and build plain values.
-    """
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    return list(driver.execute(sql, params).fetchall())
+    """Rows of hand-written SQL on the session's connection, as plain tuples (`app.store.sql`)."""
+    return sql_rows(session.connection(), sql, params)
 
 
 @dataclass
@@ -74,6 +73,9 @@ class StatementRow:
     statement: Statement
     paragraph_count: int
     first_words: str
+    """The opening words of the paragraph that says what the statement is about."""
+    preview_number: int = 1
+    """That paragraph's number."""
 
 
 @dataclass
@@ -138,18 +140,25 @@ def list_statements(
     limit: int = 25,
     offset: int = 0,
     total: int | None = None,
+    after: Statement | None = None,
 ) -> StatementPage:
     """One page of statements with the browse filters, and how many match in all (`total`,
-    when the caller knows it already)."""
+    when the caller knows it already); with `after`, the page starts just past that statement
+    in the order asked for (a cursor: no rows are counted off to get there)."""
     if total is None:
         total = count_statements(session, year=year, agenda_item=agenda_item)
     by_date = col(Statement.date).desc() if order == "newest" else col(Statement.date).asc()
     by_pk = col(Statement.pk).desc() if order == "newest" else col(Statement.pk).asc()
+    conditions = _filters(year, agenda_item)
+    if after is not None:
+        key = tuple_(col(Statement.date), col(Statement.pk))
+        past = (after.date, after.pk)
+        conditions.append(key < past if order == "newest" else key > past)
     statements = list(
         session.exec(
             select(Statement)
             .options(load_only(*LISTED))
-            .where(*_filters(year, agenda_item))
+            .where(*conditions)
             .order_by(by_date, by_pk)
             .limit(limit)
             .offset(offset)
@@ -159,11 +168,10 @@ def list_statements(
 
 
 def summarize(session: Session, statements: list[Statement]) -> list[StatementRow]:
-    """Paragraph counts and opening words for a list of statements, in two queries."""
-    pks = [s.pk for s in statements]
+    """Paragraph counts and a preview (`app.store.previews`) for a list of statements."""
+    pks = [s.pk for s in statements if s.pk is not None]
     marks = ", ".join("?" * len(pks))
-    # Two queries, because each then reads one index only: the first counts entries of the
-    # statement_pk index, the second looks up paragraph 1 by (statement_pk, number).
+    # Counting reads entries of the statement_pk index only.
     counts = dict(
         _rows(
             session,
@@ -172,18 +180,14 @@ def summarize(session: Session, statements: list[Statement]) -> list[StatementRo
             *pks,
         )
     )
-    openings = dict(
-        _rows(
-            session,
-            f"SELECT statement_pk, plain FROM paragraph WHERE statement_pk IN ({marks}) "
-            "AND number = 1",
-            *pks,
+    shown = previews(session, pks)
+    rows = []
+    for s in statements:
+        preview = shown.get(s.pk or 0, Preview(1, ""))
+        rows.append(
+            StatementRow(s, counts.get(s.pk, 0), _first_words(preview.text), preview.number)
         )
-    )
-    return [
-        StatementRow(s, counts.get(s.pk, 0), _first_words(openings.get(s.pk) or ""))
-        for s in statements
-    ]
+    return rows
 
 
 def _first_words(text: str, words: int = 30) -> str:
@@ -239,7 +243,7 @@ def paragraphs_of(session: Session, *, statement: Statement) -> list[ParagraphTe
     """The statement's paragraphs in order."""
     rows = _rows(
         session,
-        "SELECT id, number, text FROM paragraph WHERE statement_pk = ? ORDER BY number",
+        "SELECT id, number, text, printed FROM paragraph WHERE statement_pk = ? ORDER BY number",
         statement.pk,
     )
     return [ParagraphText(*row) for row in rows]
@@ -270,11 +274,7 @@ def neighbours(session: Session, *, statement: Statement) -> tuple[StatementLink
         "ORDER BY date, pk LIMIT 1",
     ):
         rows = _rows(session, sql, statement.date.isoformat(), statement.pk)
-        found.append(
-            StatementLink(rows[0][0], rows[0][1], dt.date.fromisoformat(rows[0][2]))
-            if rows
-            else None
-        )
+        found.append(StatementLink(rows[0][0], rows[0][1], as_date(rows[0][2])) if rows else None)
     return tuple(found)
 
 
@@ -297,8 +297,7 @@ def bulk_records(session: Session) -> Iterator[dict[str, Any]]:
         corrections.setdefault(corrects, []).append(
             {"symbol": symbol, "date": date and str(date), "text": text}
         )
-    statements = conn.connection.driver_connection.execute(BULK_SQL)  # type: ignore[union-attr]
-    for row in statements:
+    for row in conn.exec_driver_sql(BULK_SQL):
         (pk, sid, symbol, title, date, meeting, meeting_date, agenda, distributed, language,
          intro, footnotes) = row  # fmt: skip
         paragraphs = conn.exec_driver_sql(
@@ -397,3 +396,28 @@ def statement_for_unknown_id(session: Session, *, statement_id: str) -> Statemen
         if symbol_to_id(corrigendum.symbol).lower() == statement_id.lower():
             return statement_by_symbol(session, symbol=corrigendum.corrects)
     return None
+
+
+def paragraph_texts(session: Session, *, statement_pks: set[int]) -> dict[tuple[int, int], str]:
+    """The text of every paragraph of these statements, by (statement pk, number)."""
+    if not statement_pks:
+        return {}
+    rows = session.exec(
+        select(Paragraph.statement_pk, Paragraph.number, Paragraph.text).where(
+            col(Paragraph.statement_pk).in_(statement_pks)
+        )
+    )
+    return {(pk, number): text for pk, number, text in rows}
+
+
+def statement_updates(
+    session: Session, *, offset: int, limit: int
+) -> list[tuple[str, dt.datetime]]:
+    """Statement ids with when each last changed, in the order they were first stored."""
+    rows = session.exec(
+        select(Statement.id, Statement.updated_at)
+        .order_by(col(Statement.pk))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(sid, updated) for sid, updated in rows]

@@ -20,16 +20,18 @@ from sqlmodel import Session
 from app.store.engine import reader_connections
 from app.web.pagecache import Remembered
 
-RESERVED_CONNECTIONS = 2
+RESERVED_CONNECTIONS = 3
 """Connections no request waits for: one for search's warm-up thread, one for /healthz, so that
-the health answer stays fast however many requests queue."""
+the health answer stays fast however many requests queue, and one for the exports, which hold
+theirs while their client downloads (one export streams at a time)."""
 
 
 def open_readers(app: FastAPI, engine: Engine) -> None:
     """Set up the app's turns at `engine`'s connections (at start-up, on the event loop)."""
     app.state.engine = engine
-    app.state.readers = anyio.Semaphore(reader_connections() - RESERVED_CONNECTIONS)
+    app.state.readers = anyio.Semaphore(reader_connections(engine) - RESERVED_CONNECTIONS)
     app.state.health_reader = anyio.Lock()
+    app.state.export_reader = anyio.Lock()
     app.state.downloads = anyio.Lock()
 
 

@@ -35,12 +35,11 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# FastAPI's interactive docs load their script and styles from a CDN.
-DOCS_PATHS = ("/docs", "/redoc")
+# The API's interactive docs (Swagger UI, served from /static/swagger-ui) set inline styles.
+DOCS_PATHS = ("/docs",)
 DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-    "frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 CACHE_SECONDS = 300

@@ -38,7 +38,10 @@ class SearchHit(BaseModel):
     paragraph: int
     url: str = Field(description="/statements/{id}#p{n}")
     snippet: str = Field(description="Paragraph text (or an excerpt), matches in <mark>; escaped")
-    rank: float = Field(description="bm25 score: lower is more relevant")
+    rank: float = Field(
+        description="relevance score, lower is more relevant (SQLite: BM25; PostgreSQL: "
+        "minus ts_rank_cd)"
+    )
 
 
 class SearchResponse(BaseModel):
@@ -55,6 +58,14 @@ class SearchResponse(BaseModel):
     estimated_years: list[str] = Field(
         default_factory=list, description="Years whose count in `years` is an estimate"
     )
+    agenda_items: dict[str, int] = Field(
+        default_factory=dict,
+        description="Statements using the query per agenda item, most first (each the "
+        "total_statements of the same search filtered to that item)",
+    )
+    estimated_agenda_items: list[str] = Field(
+        default_factory=list, description="Agenda items whose count is an estimate"
+    )
     ranked_among: int | None = Field(
         default=None,
         description="Set when sorting by relevance ranked only the newest matches: how many",
@@ -64,23 +75,16 @@ class SearchResponse(BaseModel):
     )
 
 
-class SearchRefusal(BaseModel):
-    detail: str = Field(description="Why the search was not answered, and how to narrow it")
-    query: str = Field(description="The query as sent")
+class Problem(BaseModel):
+    """Every error the API and the downloads answer (4xx, and 503), in one shape."""
+
+    status: int = Field(description="The HTTP status, repeated")
+    detail: str = Field(description="What went wrong, in words, and what to do instead")
+    problems: list[str] = Field(
+        default_factory=list,
+        description="One line per parameter not understood (422): `name: what it must be`",
+    )
 
 
 UNREADABLE = "The archive's database cannot be read right now. Please try again shortly."
-
-
-class Problem(BaseModel):
-    """What an error answers under /api/: what went wrong, in words."""
-
-    detail: str = Field(description="What went wrong, for a reader")
-
-
-class Problems(BaseModel):
-    """A request whose parameters were not understood (422)."""
-
-    detail: list[str] = Field(
-        description="One line per parameter not understood: `name: what it must be`"
-    )
+"""What a page or the API says when the archive cannot be read (503)."""

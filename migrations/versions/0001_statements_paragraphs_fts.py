@@ -94,6 +94,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_alias_statement_pk", "alias", ["statement_pk"])
 
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_search()
+        return
+
     # External-content FTS5 index over the plain paragraph text. unicode61 folds case and
     # (remove_diacritics 2) accents; hyphens and both apostrophes separate tokens, so
     # "cross-border" indexes as "cross border" and "Council's" as "council s".
@@ -129,7 +133,47 @@ def upgrade() -> None:
     )
 
 
+def _postgresql_search() -> None:
+    """The same search on PostgreSQL: a tsvector of the plain text, folded as FTS5's unicode61
+    tokenizer folds it (every run of non-alphanumerics separates words, so "cross-border" is
+    "cross border"; case and accents dropped), with no stemming ('simple'), kept by the
+    database itself (a generated column) and indexed with GIN. The fold is one SQL function,
+    which search also runs over the words of a query, so both sides are folded alike."""
+    op.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    op.execute(
+        """
+        CREATE FUNCTION archive_fold(text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+            SELECT lower(public.unaccent('public.unaccent'::regdictionary,
+                                         regexp_replace($1, '[^[:alnum:]]+', ' ', 'g')))
+        $$
+        """
+    )
+    op.execute(
+        "ALTER TABLE paragraph ADD COLUMN tsv tsvector GENERATED ALWAYS AS "
+        "(to_tsvector('simple'::regconfig, archive_fold(plain))) STORED"
+    )
+    op.execute("CREATE INDEX ix_paragraph_tsv ON paragraph USING gin (tsv)")
+    # The archive's version, which caches key on (SQLite's is read off its file): every
+    # writing transaction increases it (app.store.postgres.version).
+    op.execute(
+        "CREATE TABLE archive_state (id integer PRIMARY KEY CHECK (id = 1), "
+        "version bigint NOT NULL)"
+    )
+    op.execute("INSERT INTO archive_state (id, version) VALUES (1, 0)")
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TABLE IF EXISTS archive_state")
+        op.execute("DROP INDEX IF EXISTS ix_paragraph_tsv")
+        op.execute("ALTER TABLE paragraph DROP COLUMN IF EXISTS tsv")
+        op.execute("DROP FUNCTION IF EXISTS archive_fold(text)")
+        op.drop_table("alias")
+        op.drop_table("source")
+        op.drop_table("paragraph")
+        op.drop_table("statement")
+        return
     op.execute("DROP TRIGGER IF EXISTS paragraph_au")
     op.execute("DROP TRIGGER IF EXISTS paragraph_ad")
     op.execute("DROP TABLE IF EXISTS paragraph_fts")

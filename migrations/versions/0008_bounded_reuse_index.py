@@ -21,8 +21,14 @@ def upgrade() -> None:
     # do, so a lookup never reads more than app.reuse.MAX_DF rows per fingerprint.
     op.create_table(
         "reuse_hash",
-        # INTEGER PRIMARY KEY: the hash is the rowid, the fastest lookup SQLite has.
-        sa.Column("hash", sa.Integer(), primary_key=True),
+        # INTEGER PRIMARY KEY: the hash is the rowid, the fastest lookup SQLite has (a 64-bit
+        # integer there; elsewhere a BIGINT).
+        sa.Column(
+            "hash",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            primary_key=True,
+            autoincrement=False,
+        ),
         sa.Column("df", sa.Integer(), nullable=False),
     )
     # Fingerprints are now computed with another (faster, equally stable) hash: the stored ones

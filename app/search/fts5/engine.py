@@ -35,6 +35,7 @@ import heapq
 import json
 import logging
 import sqlite3
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -50,7 +51,7 @@ from sqlmodel import Session, col, select
 from app.search.cache import LRU, PerVersion
 from app.search.fts5 import budget as budgets
 from app.search.fts5.budget import Budget
-from app.search.fts5.estimate import Summary, Tally, combine, tally
+from app.search.fts5.estimate import Summary, Tally, agenda_tally, combine, tally
 from app.search.fts5.ranking import Scorer, idf, length, varint
 from app.search.fts5.timeline import Piece, Span, Timeline, load_timeline
 from app.search.interfaces import SearchLimits
@@ -58,11 +59,14 @@ from app.search.query import Query
 from app.search.results import (
     CLOSE,
     OPEN,
+    After,
+    AgendaCounts,
     Filters,
     Hit,
     SearchRefused,
     SearchResult,
     Sort,
+    UnknownPosition,
     Use,
     marked,
 )
@@ -140,6 +144,8 @@ STATEMENT_MARKS_SQL = (
     " (SELECT min(id) FROM paragraph WHERE statement_pk = :pk) AND"
     " (SELECT max(id) FROM paragraph WHERE statement_pk = :pk)"
 )
+# Where a cursor (`After`) points: the paragraph's id.
+POSITION_SQL = "SELECT id FROM paragraph WHERE statement_pk = :pk AND number = :n"
 PARAGRAPHS_SQL = (
     "SELECT id, statement_pk, number FROM paragraph WHERE id IN (SELECT value FROM json_each(:ids))"
 )
@@ -356,34 +362,64 @@ def _scan(
 def _by_date(
     ctx: _Context,
     expression: str,
-    spans: list[Span],
+    ranges: list[tuple[int, int]],
     agenda: str | None,
     *,
     newest: bool,
     offset: int,
     limit: int,
 ) -> list[int]:
-    """One page of matches in date order (then id order), newest or oldest first."""
+    """One page of matches in date order (then id order), newest or oldest first, from id
+    `ranges` (one per run, each in date order)."""
     tl = ctx.timeline
     keep = _keeper(tl, agenda)
-    if len(spans) == 1 and keep is None:
+    if len(ranges) == 1 and keep is None:
         # The common case: one run, so index order is date order; SQLite skips the offset.
-        bounds = tl.bounds(spans[0].first, spans[0].stop)
-        rows = _scan(ctx, expression, bounds, descending=newest, skip=offset, chunk=limit)
+        rows = _scan(ctx, expression, ranges[0], descending=newest, skip=offset, chunk=limit)
         return list(islice(rows, limit))
     streams = [
         _scan(
             ctx,
             expression,
-            tl.bounds(span.first, span.stop),
+            bounds,
             descending=newest,
             keep=keep,
             chunk=min(offset + limit, 20_000),
         )
-        for span in spans
+        for bounds in ranges
     ]
     merged = heapq.merge(*streams, key=_date_key(tl), reverse=newest)
     return list(islice(merged, offset, offset + limit))
+
+
+def _past(
+    tl: Timeline, spans: list[Span], date: str, rowid: int, *, newest: bool
+) -> list[tuple[int, int]]:
+    """The id ranges of `spans` that come after the match (`date`, `rowid`) in date order
+    (newest first when `newest`). Inside a run, (date, id) grows with the id, so each run is
+    cut once: its segments of an earlier (later) date go, and of those of the same date the
+    ids up to (down from) `rowid`."""
+    ranges = []
+    for span in spans:
+        lo, hi = tl.bounds(span.first, span.stop)
+        same = bisect_left(tl.dates, date, span.first, span.stop)
+        later = bisect_right(tl.dates, date, span.first, span.stop)
+        if newest:
+            if same < later and rowid > tl.starts[same]:
+                hi = min(tl.ends[later - 1], rowid - 1)
+            elif same > span.first:
+                hi = tl.ends[same - 1]
+            else:
+                continue
+        else:
+            if same < later and rowid < tl.ends[later - 1]:
+                lo = max(tl.starts[same], rowid + 1)
+            elif later < span.stop:
+                lo = tl.starts[later]
+            else:
+                continue
+        ranges.append((lo, hi))
+    return ranges
 
 
 @dataclass
@@ -470,9 +506,10 @@ def _summarize(
     agenda: str | None,
     *,
     sample: int | None = None,
+    agendas: bool = False,
 ) -> Summary:
     """Counts, history and first and latest use, from samples of each year's matches
-    (`sample` of them, SAMPLE unless told)."""
+    (`sample` of them, SAMPLE unless told); with `agendas`, statements per agenda item too."""
     tl = ctx.timeline
     pieces = [(i, piece) for i, span in enumerate(spans) for piece in tl.pieces(span)]
     if not pieces:
@@ -496,6 +533,14 @@ def _summarize(
         if (found := _edge(ctx, expression, mine, keep, newest=True)) is not None:
             latests.append(found)
     key = _date_key(tl)
+    by_agenda = (
+        [
+            agenda_tally(tl, p, samples.get(k, []), t)
+            for k, ((_, p), t) in enumerate(zip(pieces, tallies, strict=True))
+        ]
+        if agendas and agenda is None
+        else []
+    )
     return combine(
         tl,
         [p for _, p in pieces],
@@ -503,6 +548,7 @@ def _summarize(
         agenda,
         first=min(firsts, key=key) if firsts else None,
         latest=max(latests, key=key) if latests else None,
+        agendas=by_agenda,
     )
 
 
@@ -569,9 +615,13 @@ def search(
     sort: Sort = "relevance",
     limit: int = 20,
     offset: int = 0,
+    after: After | None = None,
 ) -> SearchResult:
     """Paragraphs matching `query`, one page of them, with totals and the per-year history;
-    `SearchRefused` when the query is too broad or its budget runs out."""
+    with `after` (date sorts), the page past that match; `SearchRefused` when the query is too
+    broad or its budget runs out."""
+    if after is not None and sort == "relevance":
+        raise ValueError("a position (after) orders by date: sort newest or oldest")
     result = SearchResult(query)
     if query.refused:
         raise SearchRefused(query.refused)
@@ -580,7 +630,7 @@ def search(
     budget = Budget()
     ctx = _Context(session, budget)
     with budget.watching(ctx.driver):
-        _search(ctx, session, result, filters=filters, sort=sort, limit=limit, offset=offset)
+        _search(ctx, session, result, filters, sort, limit=limit, offset=offset, after=after)
     result.cost = budget.spent
     return result
 
@@ -589,19 +639,19 @@ def _search(
     ctx: _Context,
     session: Session,
     result: SearchResult,
-    *,
     filters: Filters,
     sort: Sort,
+    *,
     limit: int,
     offset: int,
+    after: After | None,
 ) -> None:
     query = result.query
     expression = _fts_expression(ctx, query)
     tl = ctx.timeline
     spans = tl.spans(filters.year_from, filters.year_to)
     agenda = filters.agenda_item
-    key = (ctx.version, expression, filters) if ctx.version else None
-    summary = _summaries.get_or_compute(key, partial(_summarize, ctx, expression, spans, agenda))
+    summary = _summary(ctx, expression, spans, filters)
     if summary.first is None:
         return
 
@@ -614,9 +664,12 @@ def _search(
             if ranking.oldest is not None:
                 result.ranked_since = dt.date.fromisoformat(tl.dates[tl.segment(ranking.oldest)])
     else:
-        page = _by_date(
-            ctx, expression, spans, agenda, newest=sort == "newest", offset=offset, limit=limit
-        )
+        newest = sort == "newest"
+        ranges = [tl.bounds(span.first, span.stop) for span in spans]
+        if after is not None:
+            date, rowid = _position(ctx, after)
+            ranges = _past(tl, spans, date, rowid, newest=newest)
+        page = _by_date(ctx, expression, ranges, agenda, newest=newest, offset=offset, limit=limit)
 
     rows = _paragraphs(ctx, [*page, summary.first, summary.latest])
     statements = _statements(session, {pk for pk, _ in rows.values()})
@@ -635,6 +688,45 @@ def _search(
     result.latest_use = _use(rows, statements, summary.latest)
     pks = json.dumps(sorted({pk for pk, _ in rows.values()}))
     result.paragraph_counts = dict(ctx.rows(PARAGRAPH_COUNTS_SQL, {"pks": pks}))
+
+
+def _summary(ctx: _Context, expression: str, spans: list[Span], filters: Filters) -> Summary:
+    """The query's counts, history and agenda items under `filters`, kept per version."""
+    key = (ctx.version, expression, filters) if ctx.version else None
+    compute = partial(_summarize, ctx, expression, spans, filters.agenda_item, agendas=True)
+    return _summaries.get_or_compute(key, compute)
+
+
+def _position(ctx: _Context, after: After) -> tuple[str, int]:
+    """The date and id of the paragraph a cursor names."""
+    rows = ctx.rows(POSITION_SQL, {"pk": after.statement_pk, "n": after.number})
+    segment = ctx.timeline.segment(rows[0][0]) if rows else -1
+    if segment < 0:
+        raise UnknownPosition(f"no paragraph {after.number} of statement {after.statement_pk}")
+    return ctx.timeline.dates[segment], int(rows[0][0])
+
+
+@_again_if_index_changed
+def agenda_counts(session: Session, query: Query, *, filters: Filters = Filters()) -> AgendaCounts:
+    """Statements using `query` per agenda item: the summary the search keeps (see
+    `app.search.fts5.estimate.agenda_tally`); under an agenda filter, that item's total.
+    `SearchRefused` as `search` refuses."""
+    if query.refused:
+        raise SearchRefused(query.refused)
+    if query.fts() is None:
+        return AgendaCounts()
+    budget = Budget()
+    ctx = _Context(session, budget)
+    with budget.watching(ctx.driver):
+        expression = _fts_expression(ctx, query)
+        spans = ctx.timeline.spans(filters.year_from, filters.year_to)
+        summary = _summary(ctx, expression, spans, filters)
+    if filters.agenda_item is not None:
+        if not summary.statements:
+            return AgendaCounts()
+        estimated = frozenset() if summary.exact else frozenset([filters.agenda_item])
+        return AgendaCounts({filters.agenda_item: summary.statements}, estimated)
+    return AgendaCounts(summary.agendas, summary.estimated_agendas)
 
 
 def _paragraphs(ctx: _Context, ids: list[int | None]) -> dict[int, tuple[int, int]]:
@@ -725,6 +817,7 @@ class Fts5Search:
 
     # The module's functions are the service: a class only gathers them under the interface.
     search = staticmethod(search)
+    agenda_counts = staticmethod(agenda_counts)
     marked_paragraphs = staticmethod(marked_paragraphs)
     prepare = staticmethod(prepare)
     prepared = staticmethod(prepared)

@@ -9,6 +9,7 @@ query estimate the rest of the year. This module turns samples into those counts
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from app.search.fts5.timeline import Piece, Timeline
@@ -40,6 +41,9 @@ class Summary:
     first: int | None = None
     """Paragraph id of the first use (oldest date, then lowest id)."""
     latest: int | None = None
+    agendas: dict[str, int] = field(default_factory=dict)
+    """Statements using the query per agenda item, most first (when asked for)."""
+    estimated_agendas: frozenset[str] = frozenset()
 
 
 def tally(tl: Timeline, piece: Piece, rowids: list[int], sample: int, agenda: str | None) -> Tally:
@@ -75,6 +79,62 @@ def tally(tl: Timeline, piece: Piece, rowids: list[int], sample: int, agenda: st
     return Tally(max(paragraphs, len(hits)), max(statements, using), False, first, None)
 
 
+@dataclass(frozen=True)
+class AgendaTally:
+    """Statements using the query per agenda item in one piece; `estimated` names the items
+    whose share includes statements the sample did not read."""
+
+    statements: dict[str | None, float]
+    estimated: frozenset[str | None]
+
+
+def agenda_tally(tl: Timeline, piece: Piece, rowids: list[int], t: Tally) -> AgendaTally:
+    """Split one piece's statements using the query (`t`, from the same sample `rowids`)
+    among agenda items. A piece read whole is counted exactly. Otherwise the statements read
+    whole are counted, and the rest of the piece's estimate is shared among the items of the
+    statements not read, each weighted by its own rate of use among those read (the piece's
+    rate for an item none of whose statements was read): the shares add up to the piece's
+    estimate, so the agenda counts agree with the totals (but for rounding)."""
+    segments = tl.segments(rowids)
+    if t.exact:
+        used = {s for s in segments if s >= 0}
+        return AgendaTally(dict(Counter(tl.agendas[s] for s in used)), frozenset())
+    end = rowids[-1]
+    at = tl.segment_at_or_before(end)
+    whole = at + 1 if end >= tl.ends[at] else at
+    used = {s for s in segments if 0 <= s < whole}
+    using = Counter(tl.agendas[s] for s in used)
+    read = Counter(tl.agendas[piece.first : whole])
+    unread = Counter(tl.agendas[whole : piece.stop])
+    # With no statement read whole (one statement held the sample), every item alike.
+    overall = len(used) / (whole - piece.first) if whole > piece.first else 1.0
+    weights = {a: n * (using[a] / read[a] if read[a] else overall) for a, n in unread.items()}
+    rest = max(0, t.statements - len(used))
+    total = sum(weights.values())
+    if not total:  # the items read never use it, yet the sample says the rest does
+        weights, total = dict(unread), sum(unread.values())
+    statements: dict[str | None, float] = dict(using)
+    if rest and total:
+        for a, weight in weights.items():
+            statements[a] = statements.get(a, 0) + rest * weight / total
+    return AgendaTally(statements, frozenset(a for a, w in weights.items() if w and rest))
+
+
+def _agenda_counts(tallies: list[AgendaTally]) -> tuple[dict[str, int], frozenset[str]]:
+    """Per item, over the pieces: most used first, then by name; an estimate below one half
+    is no statement to show."""
+    sums: dict[str, float] = {}
+    estimated: set[str] = set()
+    for t in tallies:
+        for item, n in t.statements.items():
+            if item:
+                sums[item] = sums.get(item, 0) + n
+        estimated.update(item for item in t.estimated if item)
+    counts = {item: round(n) for item, n in sums.items() if round(n)}
+    ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ordered, frozenset(estimated & set(ordered))
+
+
 def combine(
     tl: Timeline,
     pieces: list[Piece],
@@ -82,6 +142,7 @@ def combine(
     agenda: str | None,
     first: int | None,
     latest: int | None,
+    agendas: list[AgendaTally] | None = None,
 ) -> Summary:
     """The query's totals and history from the tallies of its pieces; estimated totals are
     rounded to three figures and never exceed what the pieces hold."""
@@ -100,6 +161,7 @@ def combine(
         paragraphs = min(about(paragraphs), sum(n for _, n in most))
     if first is not None:  # a match was found, whatever the samples said
         paragraphs, statements = max(paragraphs, 1), max(statements, 1)
+    by_agenda, estimated_agendas = _agenda_counts(agendas or [])
     return Summary(
         paragraphs=paragraphs,
         statements=statements,
@@ -108,6 +170,8 @@ def combine(
         estimated_years=frozenset(estimated),
         first=first,
         latest=latest,
+        agendas=by_agenda,
+        estimated_agendas=estimated_agendas,
     )
 
 

@@ -9,16 +9,13 @@ of per row.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 
 from sqlalchemy.engine import Connection
 
 OPTIMISE_FROM = 0.1
 """After a run that added at least this share of the archive's paragraphs, the search index is
 merged into one segment."""
-
-HOLDING_BATCH = 200
-"""Words OR-ed into one MATCH."""
 
 
 class Fts5Index:
@@ -36,17 +33,18 @@ class Fts5Index:
             }
         )
 
-    def holding_any(
-        self, conn: Connection, words: Iterable[str], *, from_id: int
-    ) -> Iterator[tuple[int, str]]:
-        wanted = list(words)
-        for start in range(0, len(wanted), HOLDING_BATCH):
-            # Indexed words only (from `vocabulary`): quoted, they are strings, never syntax.
-            expression = " OR ".join(f'"{w}"' for w in wanted[start : start + HOLDING_BATCH])
-            yield from conn.exec_driver_sql(
-                "SELECT rowid, plain FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid >= ?",
-                (expression, from_id),
-            )
+    def phrase_count(self, conn: Connection, words: Sequence[str], *, at_most: int) -> int:
+        # One quoted string is a phrase; a double quote inside is doubled, so words are
+        # only ever strings, never syntax.
+        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        return int(
+            conn.exec_driver_sql(
+                "SELECT count(*) FROM (SELECT 1 FROM paragraph_fts WHERE paragraph_fts MATCH ? "
+                "LIMIT ?)",
+                (phrase, at_most),
+            ).scalar()
+            or 0
+        )
 
     def optimise(self, conn: Connection, *, added: int) -> None:
         """Merge the index's segments after a large run: each search then reads one list per

@@ -3,38 +3,14 @@ web app offers for download."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import sqlite3
-import tempfile
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from app.store.downloads import versioned_file
+from app.store.interfaces import CheckReport
 from app.store.sqlite.version import database_version
-
-
-@dataclass
-class CheckReport:
-    """What `archive check` found; `ok` only when every check passed."""
-
-    path: Path
-    problems: list[str] = field(default_factory=list)
-    statements: int = 0
-    paragraphs: int = 0
-    indexed: int = 0
-    unanalysed: int = 0
-    """Paragraphs whose citations and agreed language are not computed yet (not a problem:
-    `archive analyse` finishes them)."""
-    skipped: list[str] = field(default_factory=list)
-    """Checks that could not run here, and why (not problems of the archive)."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
@@ -121,66 +97,12 @@ def backup(source: Path, target: Path) -> int:
     return int(pages)
 
 
-SNAPSHOTS = Path(tempfile.gettempdir()) / f"prst-archive-downloads-{os.getuid()}"
-"""Where the download files of every archive on this host are kept, a folder per archive (the
-system's temporary folder: the web app may not write beside a read-only archive)."""
-KEEP_VERSIONS = 2
-"""Versions of a download kept: the newest, and the one before for a request that was handed it
-just before an ingest committed."""
-
-
-def download_folder(source: Path) -> Path:
-    """The folder of the archive at `source`'s download files: its own, named by the archive's
-    resolved path, so that archives on one host never remove each other's files. Made private
-    to this user, and refused if someone else made it."""
-    key = hashlib.blake2b(str(source.resolve()).encode(), digest_size=8).hexdigest()
-    folder = SNAPSHOTS / key
-    for made in (SNAPSHOTS, folder):
-        made.mkdir(mode=0o700, exist_ok=True)
-        info = made.lstat()
-        if made.is_symlink() or info.st_uid != os.getuid():
-            raise PermissionError(f"{made} is not this user's own folder; downloads not written")
-    return folder
-
-
-_building = threading.Lock()
-
-
-def versioned_file(source: Path, name: str, build: Callable[[Path], None]) -> Path:
-    """The download file `name` of the archive at `source` as it is now: built by `build(path)`
-    once per version of the database files (a commit changes the version, uncommitted writes do
-    not) and reused until the next commit. One build at a time in a process; two processes may
-    build the same file, each into its own name, and the rename is atomic."""
-    stamp = database_version(source)
-    version = hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest()
-    stem, dot, suffix = name.partition(".")
-    folder = download_folder(source)
-    target = folder / f"{stem}-{version}{dot}{suffix}"
-    with _building:
-        if target.exists() and stamp is not None:
-            return target
-        building = folder / f"{target.name}.{os.getpid()}.{threading.get_ident()}"
-        building.unlink(missing_ok=True)
-        try:
-            build(building)
-            building.replace(target)
-        finally:
-            building.unlink(missing_ok=True)
-        older = sorted(
-            (f for f in folder.glob(f"{stem}-*{dot}{suffix}") if f != target),
-            key=lambda f: f.stat().st_mtime,
-            reverse=True,
-        )
-        for old in older[KEEP_VERSIONS - 1 :]:
-            old.unlink(missing_ok=True)
-    return target
-
-
 def snapshot(source: Path) -> Path:
     """A consistent, self-contained copy of the archive for download, once per version of the
     archive: what is committed (the WAL included), with nothing of the ingest machine's folders
     in it (`public_path`)."""
-    return versioned_file(source, "archive.sqlite", partial(_published_copy, source))
+    version = database_version(source)  # changes with each commit, not with uncommitted writes
+    return versioned_file(source, version, "archive.sqlite", partial(_published_copy, source))
 
 
 def _published_copy(source: Path, target: Path) -> None:

@@ -29,15 +29,30 @@ def resolution_page(number: ResolutionNumber, request: Request, session: Session
     return templates.TemplateResponse(request, "resolution.html", {"result": result})
 
 
+PER_PAGE = 50
+
+
 @router.get("/citations", response_class=HTMLResponse)
 def citations_page(
-    request: Request, session: SessionDep, kind: Kind = None, limit: Limit = 200
+    request: Request,
+    session: SessionDep,
+    kind: Kind = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    documents = cited.most_cited(session, kind=kind, limit=limit)
+    total = cited.cited_count(session, kind=kind)
+    documents = cited.most_cited(session, kind=kind, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     return templates.TemplateResponse(
         request,
         "citations.html",
-        {"documents": documents, "kind": kind, "kind_labels": KIND_LABELS},
+        {
+            "documents": documents,
+            "kind": kind,
+            "kind_labels": KIND_LABELS,
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // PER_PAGE)),
+            "first_rank": (page - 1) * PER_PAGE + 1,
+        },
     )
 
 

@@ -16,8 +16,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.core.config import Archive
 from app.store import queries
-from app.store.maintenance import snapshot, versioned_file
+from app.store.engine import is_file
+from app.store.maintenance import NotOnThisEngine, snapshot, versioned_file
+from app.store.services import archive_version
 from app.web.deps import SessionDep
 from app.web.schemas import UNREADABLE
 from app.web.templating import templates
@@ -31,7 +34,11 @@ def about(request: Request, session: SessionDep) -> Response:
     return templates.TemplateResponse(
         request,
         "about.html",
-        {"stats": queries.archive_stats(session), "completeness": queries.completeness(session)},
+        {
+            "stats": queries.archive_stats(session),
+            "completeness": queries.completeness(session),
+            "sqlite_download": is_file(request.app.state.db_path),
+        },
     )
 
 
@@ -57,10 +64,17 @@ def feed(request: Request, session: SessionDep) -> Response:
     )
 
 
-def _write_jsonl(engine: Engine, target: Path) -> None:
-    with Session(engine) as session, target.open("w", encoding="utf-8") as out:
-        for record in queries.bulk_records(session):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+def _jsonl_file(engine: Engine, archive: Archive) -> Path:
+    """The JSON Lines file of the archive as one snapshot of it reads, built once per version."""
+    with Session(engine) as session:
+
+        def write(target: Path) -> None:
+            with target.open("w", encoding="utf-8") as out:
+                for record in queries.bulk_records(session):
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+        version = archive_version(session.connection())
+        return versioned_file(archive, version, "statements.jsonl", write)
 
 
 async def _download(request: Request, build: Callable[[], Path], *, reads: bool = False) -> Path:
@@ -86,9 +100,7 @@ async def _download(request: Request, build: Callable[[], Path], *, reads: bool 
 )
 async def jsonl(request: Request) -> FileResponse:
     """Every statement on one line of JSON, paragraphs and corrigenda included, oldest first."""
-    path: Path = request.app.state.db_path
-    engine = request.app.state.engine
-    build = partial(versioned_file, path, "statements.jsonl", partial(_write_jsonl, engine))
+    build = partial(_jsonl_file, request.app.state.engine, request.app.state.db_path)
     made = await _download(request, build, reads=True)
     return FileResponse(made, media_type="application/x-ndjson", filename="statements.jsonl")
 
@@ -101,6 +113,12 @@ async def jsonl(request: Request) -> FileResponse:
 async def sqlite_file(request: Request) -> FileResponse:
     """The SQLite database itself (read it with any SQLite client): a consistent snapshot of
     the archive as it is now, never the live file (which may lack what is still in its WAL)."""
-    path: Path = request.app.state.db_path
-    copy = await _download(request, partial(snapshot, path))
+    try:
+        copy = await _download(request, partial(snapshot, request.app.state.db_path))
+    except NotOnThisEngine as exc:
+        raise HTTPException(
+            status_code=404,
+            detail=f"No SQLite download here: {exc}. The JSON Lines download holds every "
+            "statement.",
+        ) from None
     return FileResponse(copy, media_type="application/vnd.sqlite3", filename="prst-archive.sqlite")

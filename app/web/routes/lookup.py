@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlmodel import Session
 
 from app.store import queries
-from app.store.models import Statement
+from app.store.models import Paragraph, Statement
 
 
 def statement_or_redirect(
@@ -29,8 +29,54 @@ def statement_or_redirect(
     raise HTTPException(status_code=404, detail=f"No statement has the id “{statement_id}”.")
 
 
-def citation(statement: Statement, number: int | None = None) -> str:
-    """How to cite a statement or one of its paragraphs: S/PRST/2012/16, para. 9 (25 April 2012)."""
-    name = statement.symbol or f"Statement of {statement.date.day} {statement.date:%B %Y}"
-    para = f", para. {number}" if number is not None else ""
-    return f"{name}{para} ({statement.date.day} {statement.date:%B %Y})"
+def paragraph_or_redirect(
+    request: Request, session: Session, statement_id: str, number: int
+) -> tuple[Statement, Paragraph, int] | RedirectResponse:
+    """Paragraph `number` of the statement with this id, the statement and how many
+    paragraphs it has; a redirect for an old id (as `statement_or_redirect`); else a 404
+    saying what is missing."""
+    found = statement_or_redirect(request, session, statement_id)
+    if isinstance(found, RedirectResponse):
+        return found
+    return (found, *_paragraph_or_404(session, found, number))
+
+
+def _paragraph_or_404(session: Session, statement: Statement, number: int) -> tuple[Paragraph, int]:
+    paragraph = queries.paragraph_of(session, statement=statement, number=number)
+    count = queries.paragraph_count(session, statement=statement)
+    if paragraph is None:
+        raise HTTPException(
+            status_code=404,
+            detail=f"{statement.symbol or statement.id} has no paragraph {number}: it has {count}.",
+        )
+    return paragraph, count
+
+
+STALE_CURSOR = (
+    "The cursor names something no longer in the archive (it changed since): "
+    "start again from the first page."
+)
+
+
+def cursor_statement(session: Session, statement_id: str) -> Statement:
+    """The statement a cursor names (by its id, or an id it once had); a 400 if it is gone."""
+    statement = queries.statement_by_id(session, statement_id=statement_id) or (
+        queries.resolve_alias(session, alias=statement_id)
+    )
+    if statement is None or statement.pk is None:
+        raise HTTPException(status_code=400, detail=STALE_CURSOR)
+    return statement
+
+
+LONG_TOPIC = 100
+"""An agenda item longer than this is a list of letters ("Letter dated 29 June 1998 from...;
+Letter dated 25 June 1998 from..."), too long to name the statement in its heading."""
+
+
+def heading_topic(statement: Statement, catalogue_topic: str | None) -> str:
+    """What a statement is about, for its H1 and <title>: its agenda item; the catalogue's
+    topic where the item is a long list of letters or is not known; else its title."""
+    item = statement.agenda_item
+    if item and (len(item) <= LONG_TOPIC or not catalogue_topic):
+        return item
+    return catalogue_topic or statement.title

@@ -14,12 +14,13 @@ from app.parse.statement import MAX_PARAGRAPHS
 from app.search.query import parse_query
 from app.search.results import SearchRefused
 from app.search.services import search_service
-from app.store import queries
+from app.store import known, queries
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
 from app.web.params import StatementYear
-from app.web.routes.lookup import citation, statement_or_redirect
-from app.web.templating import templates
+from app.web.routes.cite import reference_for
+from app.web.routes.lookup import heading_topic, paragraph_or_redirect, statement_or_redirect
+from app.web.templating import citation, templates
 
 router = APIRouter()
 
@@ -32,11 +33,16 @@ PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep, kept: RememberedDep) -> Response:
+    stats = kept("stats", lambda: queries.archive_stats(session))
+    years = kept("completeness", lambda: queries.completeness(session))
     return templates.TemplateResponse(
         request,
         "home.html",
         {
-            "stats": kept("stats", lambda: queries.archive_stats(session)),
+            "stats": stats,
+            "coverage": known.coverage(years, first=stats.first_year, last=stats.last_year)
+            if stats.first_year
+            else None,
             "latest": queries.summarize(session, queries.latest_statements(session, limit=8)),
             "years": kept("years", lambda: queries.year_counts(session)),
             "agenda_items": kept("agenda items", lambda: queries.agenda_items(session))[:15],
@@ -113,21 +119,30 @@ def statement_page(
     session: SessionDep,
     q: Annotated[str, Query(max_length=5000, description="Search to mark in the text")] = "",
 ) -> Response:
-    found = statement_or_redirect(request, session, statement_id)
+    try:
+        found = statement_or_redirect(request, session, statement_id)
+    except HTTPException:
+        entry = known.catalogue_entry_for_id(session, statement_id=statement_id)
+        if entry is None:
+            raise
+        return templates.TemplateResponse(request, "catalogued.html", {"entry": entry})
     if isinstance(found, RedirectResponse):
         return found
     statement = found
     assert statement.pk is not None
+    query = parse_query(q)
     marked: dict[int, Markup] = {}
     unmarked = None
     if q:
         try:
             marked = search_service(session.connection()).marked_paragraphs(
-                session, parse_query(q), statement_pk=statement.pk
+                session, query, statement_pk=statement.pk
             )
         except SearchRefused as refused:  # the statement is shown all the same, unmarked
             unmarked = refused.reason
     previous, following = queries.neighbours(session, statement=statement)
+    catalogue_topic = queries.catalogue_topic(session, symbol=statement.symbol)
+    heading = heading_topic(statement, catalogue_topic)
     return templates.TemplateResponse(
         request,
         "statement.html",
@@ -137,13 +152,13 @@ def statement_page(
             "marked": marked,
             "unmarked": unmarked,
             "q": q,
+            "query": query,
             "previous": previous,
             "following": following,
-            "citation": citation,
             "corrigenda": queries.corrigenda_of(session, statement=statement),
-            "topic": None
-            if statement.agenda_item
-            else queries.catalogue_topic(session, symbol=statement.symbol),
+            "topic": None if statement.agenda_item else catalogue_topic,
+            "heading": heading,
+            "reference": reference_for(request, statement, heading),
             "reuse_notes": precedents.reuse_notes(session, statement=statement),
         },
     )
@@ -156,15 +171,12 @@ def paragraph_page(
     request: Request,
     session: SessionDep,
 ) -> Response:
-    found = statement_or_redirect(request, session, statement_id)
-    if isinstance(found, RedirectResponse):
-        return found
-    paragraph = queries.paragraph_of(session, statement=found, number=number)
-    if paragraph is None:
-        raise HTTPException(
-            status_code=404,
-            detail=f"{found.symbol or found.id} has no paragraph {number}.",
-        )
+    located = paragraph_or_redirect(request, session, statement_id, number)
+    if isinstance(located, RedirectResponse):
+        return located
+    found, paragraph, count = located
+    catalogue_topic = queries.catalogue_topic(session, symbol=found.symbol)
+    heading = heading_topic(found, catalogue_topic)
     return templates.TemplateResponse(
         request,
         "paragraph.html",
@@ -172,7 +184,10 @@ def paragraph_page(
             "statement": found,
             "paragraph": paragraph,
             "citation": citation(found, number),
-            "count": queries.paragraph_count(session, statement=found),
+            "count": count,
+            "topic": None if found.agenda_item else catalogue_topic,
+            "heading": heading,
+            "reference": reference_for(request, found, heading, paragraph),
             "related": precedents.related_paragraphs(session, paragraph=paragraph),
         },
     )
