@@ -19,6 +19,8 @@ from app.web.app import create_app
 
 COMMANDS = [["serve"], ["check"], ["analyse"], ["backup", "{tmp}/copy.db"]]
 
+pytestmark = pytest.mark.sqlite_only  # the archive's file itself
+
 
 def run(db: Path, command: list[str], tmp_path: Path) -> int:
     return main(["--db", str(db), *(part.format(tmp=tmp_path) for part in command)])

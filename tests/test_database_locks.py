@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.store.sqlite.version import database_version
 
 CHECKPOINT = """
@@ -20,6 +22,8 @@ import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1])
 print(conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0])
 """
+
+pytestmark = pytest.mark.sqlite_only  # the archive's file itself
 
 
 def commit(db: Path, symbol: str) -> None:

@@ -30,8 +30,8 @@ def hostile_archive(db_path: Path, engine: Engine, folder: Path) -> None:
         'item entitled "Threats to international peace and security"', f'item entitled "{AGENDA}"'
     )
     text = text.replace(
-        "The Security Council reaffirms its primary responsibility",
-        "The Security Council <b>reaffirms</b> & \x0c its primary responsibility",
+        "The Security Council expresses concern with the serious",
+        "The Security Council expresses <b>concern</b> & \x0c with the serious",
     )
     copy.write_text(text, encoding="utf-8")
     report = ingest(engine, [folder])
@@ -53,7 +53,9 @@ def test_hostile_statement_text_gives_a_valid_feed(
     titles = [e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry")]
     assert f"S/PRST/2023/6: {AGENDA}" in titles
     summaries = [e.findtext(f"{ATOM}summary") or "" for e in root.iter(f"{ATOM}entry")]
-    assert any("The Security Council <b>reaffirms</b> & its primary" in s for s in summaries)
+    assert any(
+        "The Security Council expresses <b>concern</b> & with the serious" in s for s in summaries
+    )
 
     # A real feed reader, which reports any problem in `bozo`.
     feed = feedparser.parse(response.content)

@@ -20,6 +20,8 @@ from app.store.sqlite.maintenance import check
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
+pytestmark = pytest.mark.sqlite_only  # the archive's file itself
+
 
 def statements(db: Path) -> int:
     conn = sqlite3.connect(db)

@@ -1,6 +1,6 @@
 """What the archive publishes (the SQLite download, JSON Lines) holds nothing of the ingest
 machine's folders: a source file is known by the folder it was ingested from and its path
-inside, and older archives that stored full paths are rewritten by revision 0009."""
+inside, and older archives that stored full paths are rewritten by revision 0011."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -23,6 +24,8 @@ CORRIGENDUM = (
     "Statement by the President of the Security Council\n\nCorrigendum\n\n"
     "Paragraph 9, line 2: for subregional read regional\n"
 )
+
+pytestmark = pytest.mark.sqlite_only  # the archive's file itself
 
 
 def statements_folder(root: Path) -> Path:
@@ -82,13 +85,13 @@ def test_the_same_folder_from_elsewhere_is_the_same_archive(
     assert {o.status for o in ingest(engine, [moved / "sub"]).outcomes} == {"unchanged"}
 
 
-def test_revision_0009_rewrites_the_full_paths_an_older_archive_stored(tmp_path: Path) -> None:
+def test_revision_0011_rewrites_the_full_paths_an_older_archive_stored(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    command.upgrade(alembic_config(db), "0008")
+    command.upgrade(alembic_config(db), "0010")  # the revision before 0011
     engine = make_engine(db)
     ingest(engine, [statements_folder(tmp_path / "machine")])
     host = "/home/someone/un-documents/statements"
-    with engine.begin() as conn:  # what ingests before revision 0009 stored
+    with engine.begin() as conn:  # what ingests before revision 0011 stored
         conn.exec_driver_sql("UPDATE source SET path = ? || '/' || substr(path, 12)", (host,))
         conn.exec_driver_sql("UPDATE corrigendum SET source_path = ?", (f"{host}/sub/corr.txt",))
     engine.dispose()

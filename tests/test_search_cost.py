@@ -74,7 +74,7 @@ def test_a_hostile_search_is_answered_within_its_budget(
     assert api.status_code == page.status_code
     if api.status_code == 400:
         assert api.json()["detail"].startswith((TOO_BROAD, TOO_EXPENSIVE))
-        assert api.json()["query"] == q
+        assert api.json()["status"] == 400
         assert "how to search" in page.text and api.json()["detail"][:40] in page.text
 
 
@@ -109,6 +109,7 @@ def test_as_many_exclusions_as_allowed_run_as_one_not(client: TestClient) -> Non
     assert r.status_code == 200 and r.json()["total_paragraphs"] > 0
 
 
+@pytest.mark.sqlite_only  # FTS5's budget and prefixes
 def test_short_or_many_broad_prefixes_are_refused(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -129,6 +130,7 @@ def test_short_or_many_broad_prefixes_are_refused(
     assert one.status_code == 200 and one.json()["total_paragraphs"] > 0
 
 
+@pytest.mark.sqlite_only  # FTS5's budget and prefixes
 def test_a_search_that_spends_its_budget_is_stopped_with_a_message(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,6 +161,7 @@ def test_the_budget_interrupts_sql_that_would_run_for_ever() -> None:
     assert conn.execute("SELECT 1").fetchone() == (1,)  # the handler is gone with the watch
 
 
+@pytest.mark.sqlite_only  # FTS5's budget and prefixes
 def test_ordinary_searches_report_their_cost(client: TestClient) -> None:
     r = client.get("/api/search", params={"q": "organized crime"})
     assert r.status_code == 200 and 0 < cost_ms(r) < 1000
@@ -174,6 +177,7 @@ def test_a_query_with_nothing_to_search_finds_nothing_and_says_why(client: TestC
         assert body["notes"], q
 
 
+@pytest.mark.sqlite_only  # FTS5's budget and prefixes
 def test_the_help_page_states_the_limits(client: TestClient) -> None:
     page = client.get("/search/help").text
     assert f"up to {MAX_TERMS} words or phrases to find and {MAX_EXCLUDED} to exclude" in page

@@ -42,6 +42,10 @@ class CheckReport:
         return not self.problems
 
 
+class ArchiveUnreadable(RuntimeError):
+    """The archive could not be read to make what was asked (its file is gone, or damaged)."""
+
+
 class ArchiveVersion(Protocol):
     """Follows the archive's committed state, for caches kept in one process (pages).
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app.core.config import Archive, archive_location
 from app.store.downloads import versioned_file
-from app.store.interfaces import CheckReport
+from app.store.interfaces import ArchiveUnreadable, CheckReport
 from app.store.postgres import maintenance as postgres
 from app.store.postgres.maintenance import NotOnThisEngine
 from app.store.sqlite import maintenance as sqlite
@@ -23,6 +23,7 @@ from app.store.sqlite.maintenance import public_path
 
 __all__ = [
     "ArchiveBusy",
+    "ArchiveUnreadable",
     "CheckReport",
     "NotOnThisEngine",
     "backup",
@@ -52,7 +53,7 @@ def backup(archive: Archive, target: Path) -> int:
 
 def snapshot(archive: Archive) -> Path:
     """The SQLite file the download serves (SQLite archives only), in the archive's own folder
-    of downloads (`app.store.downloads`)."""
+    of downloads (`app.store.downloads`); `ArchiveUnreadable` when it cannot be made."""
     where = archive_location(archive)
     if not isinstance(where, Path):
         raise NotOnThisEngine("the SQLite download exists for archives stored in SQLite")

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from app.store.downloads import versioned_file
-from app.store.interfaces import CheckReport
+from app.store.interfaces import ArchiveUnreadable, CheckReport
 from app.store.sqlite.version import database_version
 
 
@@ -102,7 +102,10 @@ def snapshot(source: Path) -> Path:
     archive: what is committed (the WAL included), with nothing of the ingest machine's folders
     in it (`public_path`)."""
     version = database_version(source)  # changes with each commit, not with uncommitted writes
-    return versioned_file(source, version, "archive.sqlite", partial(_published_copy, source))
+    try:
+        return versioned_file(source, version, "archive.sqlite", partial(_published_copy, source))
+    except (sqlite3.Error, OSError) as exc:
+        raise ArchiveUnreadable(f"no copy of the archive could be made: {exc}") from exc
 
 
 def _published_copy(source: Path, target: Path) -> None:
@@ -133,7 +136,7 @@ def _published_copy(source: Path, target: Path) -> None:
 def public_path(path: str) -> str:
     """What the archive may publish of a source file's path: the folder it was ingested from
     and its path inside (`corpus/S-PRST-2001-15.txt`), never where that folder lies on the
-    ingest machine. An absolute path (from archives ingested before revision 0009) keeps its
+    ingest machine. An absolute path (from archives ingested before revision 0011) keeps its
     last two parts."""
     if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", path):
         parts = [p for p in re.split(r"[\\/]", path) if p]

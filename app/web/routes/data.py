@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -14,12 +13,13 @@ import anyio
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.core.config import Archive
 from app.store import queries
 from app.store.engine import is_file
-from app.store.maintenance import NotOnThisEngine, snapshot, versioned_file
+from app.store.maintenance import ArchiveUnreadable, NotOnThisEngine, snapshot, versioned_file
 from app.store.services import archive_version
 from app.web.deps import SessionDep
 from app.web.schemas import UNREADABLE
@@ -88,7 +88,7 @@ async def _download(request: Request, build: Callable[[], Path], *, reads: bool 
                 return await anyio.to_thread.run_sync(build)
             async with request.app.state.readers:
                 return await anyio.to_thread.run_sync(build)
-    except (OSError, sqlite3.Error) as exc:
+    except (ArchiveUnreadable, SQLAlchemyError, OSError) as exc:
         log.error("download not built: %s", exc)
         raise HTTPException(status_code=503, detail=UNREADABLE) from exc
 

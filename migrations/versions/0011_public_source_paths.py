@@ -1,17 +1,18 @@
 """source paths without the ingest machine's folders: the folder ingested and the path inside
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05
 """
 
 import re
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,16 +31,16 @@ def _public(path: str) -> str:
 
 def upgrade() -> None:
     conn = op.get_bind()
-    # The old text is overwritten with zeros, not left in the file's free space.
-    conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    if conn.dialect.name == "sqlite":
+        # The old text is overwritten with zeros, not left in the file's free space.
+        conn.exec_driver_sql("PRAGMA secure_delete = ON")
     for table, key, column in COLUMNS:
-        rows = conn.exec_driver_sql(f"SELECT {key}, {column} FROM {table}").all()
+        rows = conn.execute(sa.text(f"SELECT {key}, {column} FROM {table}")).all()
+        update = sa.text(f"UPDATE {table} SET {column} = :public WHERE {key} = :id")
         for row_id, path in rows:
             public = _public(path or "")
             if public != path:
-                conn.exec_driver_sql(
-                    f"UPDATE {table} SET {column} = ? WHERE {key} = ?", (public, row_id)
-                )
+                conn.execute(update, {"public": public, "id": row_id})
 
 
 def downgrade() -> None:
