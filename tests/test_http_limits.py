@@ -4,6 +4,7 @@ from the client (Host, X-Forwarded-*), and nothing a client sends can forge a lo
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
@@ -21,6 +22,19 @@ from app.web import protocol
 from app.web.app import create_app
 from app.web.protocol import BoundedHttpToolsProtocol
 from bench.serve import free_port
+
+
+@pytest.fixture
+def serve_env() -> Iterator[None]:
+    """`archive serve` writes ARCHIVE_DB, _HOST and _PORT for its workers: undone after."""
+    names = ("ARCHIVE_DB", "ARCHIVE_HOST", "ARCHIVE_PORT")
+    saved = {name: os.environ.get(name) for name in names}
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture
@@ -71,7 +85,7 @@ def test_a_connection_that_sends_no_request_is_closed(server: int) -> None:
 
 
 def test_archive_serve_runs_with_these_bounds(
-    seeded_db: Path, monkeypatch: pytest.MonkeyPatch
+    seeded_db: Path, monkeypatch: pytest.MonkeyPatch, serve_env: None
 ) -> None:
     ran: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: ran.update(kwargs, app=app))
@@ -82,7 +96,10 @@ def test_archive_serve_runs_with_these_bounds(
 
 
 def test_serving_an_archive_without_statements_warns(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    serve_env: None,
 ) -> None:
     from app.store.engine import migrate
 

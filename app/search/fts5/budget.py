@@ -107,7 +107,8 @@ class _Watch:
         return 1 if self._budget.exceeded() else 0
 
     def __enter__(self) -> Budget:
-        self._conn.set_progress_handler(self._tick, STEPS)
+        if isinstance(self._conn, sqlite3.Connection):
+            self._conn.set_progress_handler(self._tick, STEPS)
         return self._budget
 
     def __exit__(
@@ -116,7 +117,8 @@ class _Watch:
         exc: BaseException | None,
         _tb: TracebackType | None,
     ) -> None:
-        self._conn.set_progress_handler(None, STEPS)
+        if isinstance(self._conn, sqlite3.Connection):
+            self._conn.set_progress_handler(None, STEPS)
         if isinstance(exc, SearchRefused):  # refused on the way: say what it had cost
             exc.cost = max(exc.cost, self._budget.spent)
             return
