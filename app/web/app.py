@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from app.core.config import STATIC_DIR, Archive, Settings, archive_location
 from app.core.logs import printable
@@ -49,6 +50,20 @@ log = logging.getLogger(__name__)
 
 def _wants_json(request: Request) -> bool:
     return answers_json(request.url.path)
+
+
+def _allowed(request: Request) -> str:
+    """Every method the address answers: Starlette's 405 names only those of the first route
+    whose path matches (GET of /draft, not its POST)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if (
+            isinstance(route, Route)
+            and route.methods
+            and route.matches(request.scope)[0] != Match.NONE
+        ):
+            methods |= route.methods
+    return ", ".join(sorted(methods))
 
 
 def create_app(archive: Archive | None = None) -> FastAPI:
@@ -102,6 +117,8 @@ def create_app(archive: Archive | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            exc.headers = {**(exc.headers or {}), "Allow": _allowed(request)}
         if _wants_json(request):
             return problem(exc.status_code, str(exc.detail), headers=exc.headers)
         template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"

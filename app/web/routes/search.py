@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
 from fastapi.responses import (
     HTMLResponse,
-    PlainTextResponse,
     RedirectResponse,
     Response,
 )
@@ -260,7 +259,11 @@ def search_page(
     )
 
 
-@router.get("/search/history.csv", response_class=PlainTextResponse)
+@router.get(
+    "/search/history.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def search_history_csv(
     session: SessionDep, kept: RememberedDep, options: OptionsDep, q: QueryText = ""
 ) -> Response:
