@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import BaseRoute, Match, Route
 
 from app.core.config import STATIC_DIR, Archive, Settings, archive_location
 from app.core.logs import printable
@@ -56,14 +56,22 @@ def _allowed(request: Request) -> str:
     """Every method the address answers: Starlette's 405 names only those of the first route
     whose path matches (GET of /draft, not its POST)."""
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if (
-            isinstance(route, Route)
-            and route.methods
-            and route.matches(request.scope)[0] != Match.NONE
-        ):
+    for route in _every_route(request.app.router.routes):
+        answers = isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE
+        if answers and isinstance(route, Route) and route.methods:
             methods |= route.methods
     return ", ".join(sorted(methods))
+
+
+def _every_route(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """The routes of the app, those of the routers it includes among them (FastAPI keeps an
+    included router whole, as `original_router`)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _every_route(inner.routes)
+        else:
+            yield route
 
 
 def create_app(archive: Archive | None = None) -> FastAPI:

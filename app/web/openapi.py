@@ -47,12 +47,8 @@ def _document(schema: dict[str, Any]) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     for path, operations in schema.get("paths", {}).items():
-        # A path ending `.{fmt}` names downloads (feeds, exports, citation files): their
-        # errors are a Problem, and a page for an address naming no format the archive knows.
-        if path.endswith(".{fmt}"):
-            content = {**PROBLEM, **HTML}
-        else:
-            content = PROBLEM if answers_json(path) else HTML
+        # A path ending `.{fmt}` names downloads (feeds, exports, citation files).
+        content = PROBLEM if answers_json(path) or path.endswith(".{fmt}") else HTML
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
