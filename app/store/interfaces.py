@@ -42,6 +42,10 @@ class CheckReport:
         return not self.problems
 
 
+class ArchiveBusy(RuntimeError):
+    """Another process is writing the archive (an ingest or an analysis)."""
+
+
 class ArchiveUnreadable(RuntimeError):
     """The archive could not be read to make what was asked (its file is gone, or damaged)."""
 

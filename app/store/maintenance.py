@@ -7,16 +7,16 @@ server and copies are left to PostgreSQL's own tools (`app.store.postgres.mainte
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.core.config import Archive, archive_location
 from app.store.downloads import versioned_file
-from app.store.interfaces import ArchiveUnreadable, CheckReport
+from app.store.interfaces import ArchiveBusy, ArchiveUnreadable, CheckReport
 from app.store.postgres import maintenance as postgres
 from app.store.postgres.maintenance import NotOnThisEngine
 from app.store.sqlite import maintenance as sqlite
-from app.store.sqlite.files import ArchiveBusy, is_read_only
+from app.store.sqlite.files import is_read_only
 from app.store.sqlite.files import problem_with as file_problem
 from app.store.sqlite.files import writing as file_writing
 from app.store.sqlite.maintenance import public_path
@@ -76,8 +76,7 @@ def read_only(archive: Archive) -> bool:
 @contextmanager
 def writing(archive: Archive, what: str) -> Iterator[None]:
     """Hold the archive's writer lock while the block runs (`ArchiveBusy` when another process
-    holds it). On SQLite a lock file beside the archive; a server's archive takes its writers'
-    transactions as they come."""
+    holds it): on SQLite a lock file beside the archive, on PostgreSQL an advisory lock."""
     where = archive_location(archive)
-    with file_writing(where, what) if isinstance(where, Path) else nullcontext():
+    with file_writing(where, what) if isinstance(where, Path) else postgres.writing(where, what):
         yield

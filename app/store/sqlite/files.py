@@ -10,9 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
-class ArchiveBusy(RuntimeError):
-    """Another process is writing the archive (an ingest or an analysis)."""
+from app.store.interfaces import ArchiveBusy
 
 
 def problem_with(path: Path, *, created: bool = False) -> str | None:
