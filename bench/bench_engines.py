@@ -8,6 +8,10 @@ loopback port and measured over HTTP: search per query class (never-seen queries
 and a statement page rendered from the database (page cache off).
 
     python bench/bench_engines.py --sizes 10000 [--repeat 30] [--seconds 10]
+        [--engines sqlite,postgresql]
+
+Each size's figures are printed as a line of JSON as soon as an engine is done, and the table of
+both engines at the end (`--engines` measures one of them only: its column alone).
 """
 
 from __future__ import annotations
@@ -110,7 +114,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page run")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="which to measure")
     args = parser.parse_args()
+    engines = set(args.engines.split(","))
     args.out.mkdir(parents=True, exist_ok=True)
     server = pgcluster.start_primary(
         settings={"fsync": "on", "synchronous_commit": "off", "full_page_writes": "on",
@@ -121,12 +127,14 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             corpus = corpus_for(size, args.out)
             lite = args.out / f"engines-{size}.db"
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm") if "sqlite" in engines else ():
                 Path(f"{lite}{suffix}").unlink(missing_ok=True)
             server.admin(f"DROP DATABASE IF EXISTS engines_{size} WITH (FORCE)")
             pg = server.url(f"engines_{size}")
             row: dict[str, object] = {}
             for name, archive in (("sqlite", str(lite)), ("postgresql", pg)):
+                if name not in engines:
+                    continue
                 figures: dict[str, object] = {"ingest": ingest(archive, corpus)}
                 if name == "sqlite":
                     figures["db_mb"] = lite.stat().st_size / 1e6
@@ -152,27 +160,35 @@ def format_report(report: dict[str, object]) -> str:
     for size, row in report.items():
         assert isinstance(row, dict)
         lines.append(f"\n### {int(size):,} statements\n")
-        lines.append("| | SQLite | PostgreSQL |\n| --- | --- | --- |")
-        lite, pg = row["sqlite"], row["postgresql"]
-        for label, key in (
-            ("ingest end to end (s)", "seconds"),
-            ("text (s)", "write"),
-            ("analysis (s)", "analysis"),
-            ("ingest peak RSS (MB)", "peak_mb"),
-        ):
-            lines.append(f"| {label} | {lite['ingest'][key]:,.1f} | {pg['ingest'][key]:,.1f} |")
-        lines.append(f"| database (MB) | {lite['db_mb']:,.0f} | {pg['db_mb']:,.0f} |")
-        for name in lite["search"]:
-            a, b = lite["search"][name], pg["search"][name]
-            lines.append(
-                f"| search {name}: p50 / p95 (ms) | {a['p50']:.1f} / {a['p95']:.1f} "
-                f"| {b['p50']:.1f} / {b['p95']:.1f} |"
+        columns = [row[name] for name in ("sqlite", "postgresql") if name in row]
+        titles = [{"sqlite": "SQLite", "postgresql": "PostgreSQL"}[name] for name in row]
+        lines.append(f"| | {' | '.join(titles)} |\n| --- |{' --- |' * len(titles)}")
+
+        cells: list[tuple[str, list[str]]] = [
+            (label, [f"{c['ingest'][key]:,.1f}" for c in columns])
+            for label, key in (
+                ("ingest end to end (s)", "seconds"),
+                ("text (s)", "write"),
+                ("analysis (s)", "analysis"),
+                ("ingest peak RSS (MB)", "peak_mb"),
             )
-        a, b = lite["pages"], pg["pages"]
-        lines.append(
-            f"| statement page rendered (req/s, p99 ms) | {a['req_s']:,.0f}, {a['p99_ms']:.0f} "
-            f"| {b['req_s']:,.0f}, {b['p99_ms']:.0f} |"
+        ]
+        cells.append(("database (MB)", [f"{c['db_mb']:,.0f}" for c in columns]))
+        for name in columns[0]["search"]:
+            timings = [c["search"][name] for c in columns]
+            cells.append(
+                (
+                    f"search {name}: p50 / p95 (ms)",
+                    [f"{t['p50']:.1f} / {t['p95']:.1f}" for t in timings],
+                )
+            )
+        cells.append(
+            (
+                "statement page rendered (req/s, p99 ms)",
+                [f"{c['pages']['req_s']:,.0f}, {c['pages']['p99_ms']:.0f}" for c in columns],
+            )
         )
+        lines.extend(f"| {label} | {' | '.join(values)} |" for label, values in cells)
     return "\n".join(lines)
 
 
