@@ -8,14 +8,25 @@ import os
 import sqlite3
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.config import SEEDS_DIR, Archive, Settings, SettingsError, archive_location
+from app.core.logs import printable
 from app.ingest.progress import print_progress
+from app.ingest.report import IngestReport
 
 log = logging.getLogger("archive")
+
+
+EXIT_UNUSABLE = 2
+"""The archive's file (or a setting) cannot be used for what was asked."""
+EXIT_BUSY = 75
+"""Another ingest or analysis is writing the archive: try again later (sysexits' EX_TEMPFAIL)."""
 
 
 def _db_path(args: argparse.Namespace) -> Archive:
@@ -23,44 +34,88 @@ def _db_path(args: argparse.Namespace) -> Archive:
     return archive_location(args.db) if args.db else Settings.from_env().archive
 
 
+def _unusable(db: Archive, *, created: bool = False, writes: bool = False) -> bool:
+    """Say in one line why the archive `db` cannot be used, if it cannot; whether it cannot.
+    `created`: a missing or empty file is fine (the command creates the archive); `writes`:
+    the command writes, so a file this process may not write is no use either."""
+    from app.store.maintenance import problem_with, read_only
+
+    problem = problem_with(db, created=created)
+    if problem is None and writes and read_only(db):
+        problem = f"{db} is read-only here, and this command writes to the archive"
+    if problem is not None:
+        log.error("archive: %s", printable(problem))
+    return problem is not None
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, from the database driver's own words when there are some."""
+    return str(getattr(exc, "orig", None) or exc)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from app.store.engine import describe, migrate
 
     db = _db_path(args)
+    if _unusable(db, created=True, writes=True):
+        return EXIT_UNUSABLE
     migrate(db)
     log.info("database %s is at the latest schema", describe(db))
     return 0
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from app.ingest.pipeline import ingest
-    from app.store.engine import describe, make_engine, migrate
+@contextmanager
+def _writing(db: Archive, what: str) -> Iterator[Engine]:
+    """The archive's writer lock held (`ArchiveBusy` if another process holds it), its schema
+    brought up to date, and an engine on it."""
+    from app.store.engine import make_engine, migrate
+    from app.store.maintenance import writing
 
-    db = _db_path(args)
-    paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
-    missing = [p for p in paths if not p.exists()]
-    for path in missing:
-        log.error("%s: no such file or folder", path)
-    if missing and len(missing) == len(paths):
-        return 2
-    try:
+    with writing(db, what):
         migrate(db)
         engine = make_engine(db)
         try:
-            report = ingest(engine, [p for p in paths if p.exists()], progress=print_progress)
+            yield engine
         finally:
             engine.dispose()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from app.ingest.pipeline import ingest
+    from app.store.engine import describe
+    from app.store.maintenance import ArchiveBusy
+
+    db = _db_path(args)
+    paths = [Path(p) for p in args.paths] or [SEEDS_DIR]
+    missing = [p for p in paths if not os.path.lexists(p)]
+    for path in missing:
+        log.error("%s: no such file or folder", printable(path))
+    if missing and len(missing) == len(paths):
+        return 2
+    if _unusable(db, created=True, writes=True):
+        return EXIT_UNUSABLE
+    report = IngestReport()
+    found = [p for p in paths if os.path.lexists(p)]
+    try:
+        with _writing(db, "ingest") as engine:
+            ingest(engine, found, progress=print_progress, report=report)
+    except ArchiveBusy as exc:
+        log.error("archive: %s", exc)
+        return EXIT_BUSY
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        reason = getattr(exc, "orig", None) or exc
-        log.error("ingest into %s failed; the archive is unchanged: %s", describe(db), reason)
+        log.error("%s", _what_failed(describe(db), report, _reason(exc)))
         return 1
+    except KeyboardInterrupt:
+        log.error("%s", _what_failed(describe(db), report, "interrupted"))
+        return 130
     for outcome in report.outcomes:
+        shown = printable(outcome.path)  # a file name may hold a line break
         if outcome.status == "failed":
-            log.error("FAILED %s: %s", outcome.path, outcome.reason)
+            log.error("FAILED %s: %s", shown, outcome.reason)
         elif outcome.status == "duplicate":
-            log.warning("second source %s: %s", outcome.path, outcome.reason)
+            log.warning("second source %s: %s", shown, outcome.reason)
         elif args.verbose:
-            log.info("%-9s %s -> %s", outcome.status, outcome.path, outcome.statement_id)
+            log.info("%-9s %s -> %s", outcome.status, shown, outcome.statement_id)
     log.info(
         "ingest into %s: %s (%d files, %d paragraphs written, %.2f s: text and search index "
         "%.2f s, %d paragraphs analysed for citations and agreed language %.2f s)",
@@ -76,17 +131,42 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed or missing else 0
 
 
+def _what_failed(db: str, report: IngestReport, reason: str) -> str:
+    """What a failed ingest left, exactly: nothing, or its text with the analysis pending."""
+    if not report.text_committed:
+        return f"ingest into {db} failed; the archive is unchanged: {reason}"
+    written = sum(1 for o in report.outcomes if o.status in ("added", "updated"))
+    return (
+        f"ingest into {db} stopped after its text was committed: {report.summary()} "
+        f"({written} statements, {report.paragraphs} paragraphs written, searchable now); the "
+        f"citations and agreed language of new paragraphs are still pending: {reason}. "
+        "Once the cause is fixed, `archive analyse` (or `archive ingest` again) finishes them; "
+        "`archive check` counts them."
+    )
+
+
 def cmd_analyse(args: argparse.Namespace) -> int:
     from app.ingest.analysis import analyse_pending
-    from app.store.engine import describe, make_engine, migrate
+    from app.store.engine import describe
+    from app.store.maintenance import ArchiveBusy
 
     db = _db_path(args)
-    migrate(db)
-    engine = make_engine(db)
+    if _unusable(db, writes=True):
+        return EXIT_UNUSABLE
     try:
-        report = analyse_pending(engine, progress=print_progress)
-    finally:
-        engine.dispose()
+        with _writing(db, "analyse") as engine:
+            report = analyse_pending(engine, progress=print_progress)
+    except ArchiveBusy as exc:
+        log.error("archive: %s", exc)
+        return EXIT_BUSY
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        log.error(
+            "analysis of %s stopped: %s. What was analysed is kept (it is committed batch by "
+            "batch); `archive analyse` finishes the rest.",
+            describe(db),
+            _reason(exc),
+        )
+        return 1
     log.info(
         "%s: %d paragraphs analysed (%d citations, %d agreed-language pairs)",
         describe(db),
@@ -100,11 +180,29 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.store.engine import migrate
+    from app.store.engine import describe, migrate, schema_is_current
+    from app.web.protocol import BoundedHttpToolsProtocol
 
     settings = Settings.from_env()
     db = _db_path(args)
-    migrate(db)
+    # A missing file is refused rather than created empty: an archive that serves nothing is
+    # more likely a wrong path than an intention (`archive migrate` makes an empty one).
+    if _unusable(db):
+        return EXIT_UNUSABLE
+    try:
+        if not schema_is_current(db):  # (a read-only archive at the latest schema is served)
+            migrate(db)
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        log.error(
+            "archive: %s cannot be brought to the current schema: %s", describe(db), _reason(exc)
+        )
+        return EXIT_UNUSABLE
+    if not _statements_in(db):
+        log.warning(
+            "the archive %s holds no statements yet: /healthz answers 503 until "
+            "`archive ingest` loads some",
+            describe(db),
+        )
     host = args.host or settings.host
     port = args.port or settings.port
     # Workers are separate processes: they learn the database, and the address they serve
@@ -120,8 +218,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers or settings.workers,
         log_level="info",
         access_log=False,  # app.web.middleware logs each request with its duration
+        http=BoundedHttpToolsProtocol,  # a request's head bounded in size and time
+        timeout_keep_alive=5,  # seconds an idle connection stays open after a response
+        timeout_graceful_shutdown=10,
+        # No address or scheme is taken from X-Forwarded-* headers: whoever sends them, links
+        # name ARCHIVE_BASE_URL and redirects are relative (app.web.middleware).
+        proxy_headers=False,
     )
     return 0
+
+
+def _statements_in(db: Archive) -> int:
+    from sqlmodel import Session
+
+    from app.store import queries
+    from app.store.engine import make_engine
+
+    engine = make_engine(db, readonly=True)
+    try:
+        with Session(engine) as session:
+            return queries.count_statements(session)
+    finally:
+        engine.dispose()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -129,13 +247,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     from app.store.maintenance import check
 
     db = archive_location(args.path) if args.path else _db_path(args)
+    if _unusable(db):
+        return EXIT_UNUSABLE
     try:
         report = check(db)
-    except FileNotFoundError as exc:
-        log.error("%s", exc)
-        return 2
+    except (sqlite3.Error, OSError) as exc:
+        log.error("archive: %s cannot be checked: %s", describe(db), _reason(exc))
+        return EXIT_UNUSABLE
     for problem in report.problems:
         log.error("PROBLEM %s", problem)
+    for skipped in report.skipped:
+        log.warning("not checked: %s", skipped)
     if report.unanalysed:
         log.warning(
             "%d paragraphs are not analysed yet for citations and agreed language; "
@@ -158,11 +280,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     db = _db_path(args)
     target = Path(args.target)
+    if _unusable(db):
+        return EXIT_UNUSABLE
     try:
         pages = backup(db, target)
-    except (FileNotFoundError, FileExistsError, NotOnThisEngine) as exc:
+    except (FileExistsError, NotOnThisEngine) as exc:
         log.error("%s", exc)
         return 2
+    except (sqlite3.Error, OSError) as exc:
+        log.error("archive: backup of %s to %s failed: %s", db, target, _reason(exc))
+        return 1
     report = check(target)
     log.info(
         "backed up %s to %s (%d pages); check: %s",
@@ -207,6 +334,8 @@ def cmd_catalogue(args: argparse.Namespace) -> int:
     from app.store.engine import make_engine, migrate
 
     db = _db_path(args)
+    if _unusable(db, created=True, writes=True):
+        return EXIT_UNUSABLE
     migrate(db)
     engine = make_engine(db)
     try:
@@ -402,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         log.error("archive: a setting cannot be used: %s", exc)
         return 2
     except KeyboardInterrupt:
-        log.error("interrupted; the archive is unchanged")
+        log.error("interrupted")
         return 130
 
 

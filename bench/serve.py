@@ -58,7 +58,11 @@ def serving(
         yield base, proc.pid
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a server stuck in its requests does not stop
+            proc.kill()
+            proc.wait()
         if log:
             output.close()  # type: ignore[union-attr]
 
@@ -94,14 +98,17 @@ class WrkResult:
     p99_ms: float
     errors: int
     non_2xx: int
+    output: str = ""
+    """What wrk printed."""
 
 
 def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    """Milliseconds of a wrk duration ("850.00us", "12.5ms", "1.2s", "1.00m")."""
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
     if not m:
         return float("nan")
     value, unit = float(m.group(1)), m.group(2)
-    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    return value * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def wrk(
@@ -129,7 +136,7 @@ def wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(script)
     try:
-        out = subprocess.run(
+        done = subprocess.run(
             [
                 "wrk",
                 f"-t{threads}",
@@ -143,10 +150,12 @@ def wrk(
             ],
             capture_output=True,
             text=True,
-            check=True,
-        ).stdout
+        )
     finally:
         os.unlink(fh.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"wrk failed (exit {done.returncode}): {done.stderr or done.stdout}")
+    out = done.stdout
     requests = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))  # type: ignore[union-attr]
     duration = _ms(re.search(r"requests in ([\d.]+\w+)", out).group(1)) / 1000  # type: ignore[union-attr]
     p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
@@ -161,4 +170,5 @@ def wrk(
         p99_ms=p99,
         errors=errors,
         non_2xx=int(non.group(1)) if non else 0,
+        output=out,
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.ingest.pipeline import ingest
 from app.language import precedents
-from app.language.diff import changed_words, word_diff
+from app.language.diff import changed_words, compare_words, word_diff
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
 
@@ -109,3 +110,52 @@ def test_compare_with_a_missing_paragraph_is_a_404(client: TestClient) -> None:
     assert client.get(f"/statements/{NEW}/paragraphs/9/compare/{OLD}/99").status_code == 404
     assert client.get(f"/statements/{NEW}/paragraphs/9/compare/nope/4").status_code == 404
     assert client.get(f"/statements/{NEW}/paragraphs/x/compare/{OLD}/4").status_code == 422
+
+
+def long_paragraph(words: int, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    vocabulary = ["the", "security", "council", "calls", "on", "all", "states", ",", "peace"]
+    sentences, count = [], 0
+    while count < words:
+        length = rng.randint(8, 30)
+        sentences.append(" ".join(rng.choice(vocabulary) for _ in range(length)) + ".")
+        count += length
+    return " ".join(sentences)
+
+
+def test_long_paragraphs_are_compared_with_bounded_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word by word is quadratic (20,000 words a side once took 6 s; 150,000 ran on after the
+    client left): past MAX_CELLS the comparison goes sentence by sentence, then by wholes, and
+    the matcher is never handed more than the budget."""
+    import difflib
+
+    from app.language import diff
+
+    compared: list[int] = []
+    real = difflib.SequenceMatcher
+
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, isjunk: object, a: list[object], b: list[object], **kw: object) -> None:
+            compared.append(len(a) * len(b))
+            super().__init__(isjunk, a, b, **kw)
+
+    monkeypatch.setattr(diff.difflib, "SequenceMatcher", Counting)
+    old = long_paragraph(150_000, seed=1)
+    new = long_paragraph(150_000, seed=2)
+    comparison = compare_words(old, new)
+    assert sum(compared) <= diff.MAX_CELLS
+    assert not comparison.exact
+    pieces = comparison.pieces
+    assert "".join(p.text for p in pieces if p.op != "delete") == new
+    assert "".join(p.text for p in pieces if p.op != "insert").lower() == old.lower()
+
+
+def test_a_long_pair_with_few_changes_is_still_exact_where_it_differs() -> None:
+    old = long_paragraph(20_000, seed=3)
+    new = old.replace("peace", "peaceful", 1)
+    comparison = compare_words(old, new)
+    assert changed_words(comparison.pieces, "insert") == ["peaceful"]
+    assert changed_words(comparison.pieces, "delete") == ["peace"]
+    assert comparison.exact  # the shared beginning and end are set aside first

@@ -44,6 +44,8 @@ def test_markup_in_a_statement_is_archived_as_text(tmp_path: Path) -> None:
     assert parsed.agenda_item == "<b>Hostile</b> & agenda"
     assert "<script>alert('x')</script>" in parsed.paragraphs[0].text
     assert "&amp; &lt;b&gt;" in parsed.paragraphs[1].text
+    # A link's address may hold parentheses: the link is its text, nothing of the address left.
+    assert "entities and a link here." in parsed.paragraphs[1].text
 
 
 def test_markup_in_a_statement_is_escaped_on_the_page(hostile_client: TestClient) -> None:
@@ -54,7 +56,7 @@ def test_markup_in_a_statement_is_escaped_on_the_page(hostile_client: TestClient
     assert "<img src=x" not in html
     assert "&lt;b&gt;Hostile&lt;/b&gt; &amp; agenda" in html
     assert "&amp;amp; &amp;lt;b&amp;gt;" in html  # entities shown as typed, not decoded
-    assert 'href="javascript:' not in html
+    assert 'href="javascript:' not in html and "alert(2)" not in html
     assert "<em>ends</em>" in html
 
 

@@ -244,3 +244,21 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
     assert head.headers["etag"] == get.headers["etag"]
     assert head.headers["content-length"] == str(len(get.content))
     assert client.head("/statements/nope").status_code == 404
+
+
+def test_empty_filter_values_mean_any(client: TestClient) -> None:
+    """The forms send every field, filled or not: "Apply" once answered 422 "year_from: Input
+    should be a valid integer" with the form's own defaults."""
+    search = client.get("/search?q=organized+crime&sort=relevance&year_from=&year_to=&agenda=")
+    assert search.status_code == 200
+    assert (
+        search.text.count('class="hit"')
+        == client.get("/search?q=organized+crime").text.count('class="hit"')
+        > 0
+    )
+    browse = client.get("/statements?year=&agenda=&sort=oldest")
+    assert browse.status_code == 200
+    assert browse.text.index("S/PRST/2012/16") < browse.text.index("S/PRST/2023/6")
+    api = client.get("/api/search?q=organized+crime&year_from=&year_to=&agenda=").json()
+    assert api["total_paragraphs"] > 0
+    assert client.get("/api/statements?year=&agenda=").json()["total"] == 2

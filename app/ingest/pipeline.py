@@ -30,6 +30,7 @@ from app.ingest.prepare import (
     Prepared,
     PreparedCorrigendum,
     Spilled,
+    StatementFile,
     find_statement_files,
     load_spilled,
     prepare_all,
@@ -119,7 +120,7 @@ def _apply_corrigendum(
 
 def _write(
     engine: Engine,
-    files: list[Path],
+    files: list[StatementFile],
     report: IngestReport,
     progress: Progress | None,
 ) -> None:
@@ -163,12 +164,15 @@ def ingest(
     paths: Iterable[Path],
     *,
     progress: Progress | None = None,
+    report: IngestReport | None = None,
 ) -> IngestReport:
     """Ingest statement files and folders into the archive: their text in one transaction,
-    then the analysis of every paragraph not yet analysed."""
+    then the analysis of every paragraph not yet analysed. A caller that passes its own
+    `report` can tell, when this raises, what had been committed (`text_committed`)."""
     started = time.perf_counter()
-    report = IngestReport()
+    report = report if report is not None else IngestReport()
     _write(engine, list(find_statement_files(paths)), report, progress)
+    report.text_committed = True
     with engine.begin() as conn:
         search_index(conn).optimise(conn, added=report.paragraphs)
     report.write_seconds = time.perf_counter() - started

@@ -17,6 +17,7 @@ import os
 import pickle
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 import time
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from app.core.logs import printable
 from app.core.workers import process_pool
 from app.ingest.analysis import Derived, derive
 from app.ingest.progress import Progress
@@ -53,27 +55,118 @@ PARALLEL_FROM = 64
 """Below this many files, parsing in worker processes costs more than it saves."""
 
 
-def find_statement_files(paths: Iterable[Path]) -> Iterator[Path]:
+@dataclass(frozen=True)
+class StatementFile:
+    """A file to ingest, as found."""
+
+    path: Path
+    """Where it was found (what the report names)."""
+    key: str
+    """How the archive knows it: the name of the folder it was ingested from and its path
+    inside (`corpus/S-PRST-2001-15.txt`; a file named on its own: its folder's name and its
+    own). What the archive stores and publishes of a file's whereabouts: never where the
+    folder lies on the ingest machine."""
+    refused: str | None = None
+    """Why it is not read, when it is not."""
+
+
+def find_statement_files(paths: Iterable[Path]) -> Iterator[StatementFile]:
     """Statement files under `paths` (files as given; folders recursively), in a stable order,
-    each once even when two arguments name it."""
+    each once even when two arguments name it. What a folder holds under a statement's name
+    but cannot be read as one is found too, refused with the reason: a named pipe or a device,
+    a link to a missing file, a link out of the folder (not followed: a folder's contents are
+    what the folder holds; name the file itself to ingest it)."""
     seen: set[Path] = set()
+    keys: dict[str, Path] = {}
     for path in paths:
         if path.is_dir():
-            candidates: Iterable[Path] = (
-                child
-                for child in sorted(path.rglob("*"))
-                if child.is_file()
-                and child.suffix.lower() in STATEMENT_SUFFIXES
-                and child.stem.lower() not in NOT_STATEMENTS
-                and not any(part.startswith(".") for part in child.relative_to(path).parts)
+            root = Path(os.path.abspath(path))
+            found: Iterable[StatementFile] = (
+                _in_folder(root, child) for child in sorted(root.rglob("*")) if _named(root, child)
             )
         else:
-            candidates = [path]
-        for candidate in candidates:
-            key = candidate.resolve()
-            if key not in seen:
-                seen.add(key)
-                yield candidate
+            absolute = Path(os.path.abspath(path))
+            found = [StatementFile(path, f"{absolute.parent.name}/{absolute.name}")]
+        for file in found:
+            real = file.path.resolve()
+            if real in seen:
+                continue
+            seen.add(real)
+            yield _unique_key(file, real, keys)
+
+
+def _named(root: Path, child: Path) -> bool:
+    """Whether a folder's entry is named like a statement file (folders aside), or is a link
+    to a folder (which the search does not enter, and says so)."""
+    if any(part.startswith(".") for part in child.relative_to(root).parts):
+        return False
+    if child.is_dir():
+        return child.is_symlink()
+    return child.suffix.lower() in STATEMENT_SUFFIXES and child.stem.lower() not in NOT_STATEMENTS
+
+
+def _in_folder(root: Path, child: Path) -> StatementFile:
+    key = f"{root.name}/{child.relative_to(root).as_posix()}"
+    refused = None
+    real = child.resolve()
+    if not child.exists():
+        refused = "a symbolic link to a missing file"
+    elif child.is_dir():
+        refused = "a symbolic link to a folder: not followed (name the folder itself to ingest it)"
+    elif not real.is_relative_to(root.resolve()):
+        refused = (
+            f"a symbolic link to {real}, outside the folder: not followed "
+            "(name the file itself to ingest it)"
+        )
+    elif not child.is_file():
+        refused = f"not a regular file ({_kind(child.stat().st_mode)}): not read"
+    return StatementFile(child, key, refused)
+
+
+def _unique_key(file: StatementFile, real: Path, keys: dict[str, Path]) -> StatementFile:
+    """Two files of one run never share a key (two folders with the same name given in one
+    run): the later one's key takes more of its folders until it is its own."""
+    key = file.key
+    parts = real.parts
+    depth = key.count("/") + 2
+    while key in keys and keys[key] != real and depth <= len(parts):
+        key = "/".join(parts[-depth:])
+        depth += 1
+    keys[key] = real
+    return file if key == file.key else StatementFile(file.path, key, file.refused)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
+
+
+def read_statement_file(path: Path) -> bytes:
+    """The bytes of a statement file, at most MAX_FILE_BYTES; a ParseError for anything that
+    is not a regular file of that size. Opened without waiting (a named pipe would wait for a
+    writer) and checked on the open file, so `/dev/zero` is refused, never read for ever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ParseError(f"not a regular file ({_kind(info.st_mode)}): not read")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ParseError(
+                f"file is {info.st_size:,} bytes; a statement file is at most {MAX_FILE_BYTES:,}"
+            )
+        data = fh.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ParseError(f"file grew past {MAX_FILE_BYTES:,} bytes while it was read")
+    return data
 
 
 def load_metadata(folder: Path) -> dict[str, dict[str, str]]:
@@ -91,7 +184,7 @@ class Prepared:
 
     path: Path
     key: str
-    """The file's resolved path: how its source row is found again on the next run."""
+    """How its source row is found again on the next run (`StatementFile.key`)."""
     digest: str
     raw_text: str
     parsed: ParsedStatement
@@ -123,26 +216,28 @@ class Spilled:
     length: int
 
 
-def _prepare(path: Path, metadata: dict[str, str] | None) -> Prepared | PreparedCorrigendum:
+def _prepare(
+    file: StatementFile, metadata: dict[str, str] | None
+) -> Prepared | PreparedCorrigendum:
+    if file.refused:
+        raise ParseError(file.refused)
+    path = file.path
     if not path.exists():
         raise ParseError("no such file")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ParseError(f"file is {size:,} bytes; a statement file is at most {MAX_FILE_BYTES:,}")
-    raw = path.read_bytes()
+    raw = read_statement_file(path)
     text = decode(raw)
     document = parse_document(text)
     digest = hashlib.sha256(raw)
     if isinstance(document, ParsedCorrigendum):
-        return PreparedCorrigendum(path, str(path.resolve()), digest.hexdigest(), document)
+        return PreparedCorrigendum(path, file.key, digest.hexdigest(), document)
     parsed = document
     if metadata:
         symbol = (metadata.get("symbol") or "").strip() or None
         if symbol and parsed.symbol and symbol != parsed.symbol:
             log.warning(
                 "%s: metadata.csv says %s but the text carries %s; the text wins",
-                path,
-                symbol,
+                printable(path),
+                printable(symbol),
                 parsed.symbol,
             )
         elif symbol:
@@ -151,7 +246,7 @@ def _prepare(path: Path, metadata: dict[str, str] | None) -> Prepared | Prepared
     derived = [derive(p.text, p.plain) for p in parsed.paragraphs]
     lexicon = Evidence()  # the lexicon alone: the archive's evidence is weighed at the write
     suspects = [p.number for p in parsed.paragraphs if may_be_damaged(p.text, lexicon)]
-    return Prepared(path, str(path.resolve()), digest.hexdigest(), text, parsed, derived, suspects)
+    return Prepared(path, file.key, digest.hexdigest(), text, parsed, derived, suspects)
 
 
 class ParseTimeout(ParseError):
@@ -179,16 +274,16 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def prepare_one(
-    path: Path, metadata: dict[str, str] | None
+    file: StatementFile, metadata: dict[str, str] | None
 ) -> Prepared | PreparedCorrigendum | FileOutcome:
     """One file prepared, or a failed outcome saying why."""
     try:
         with time_limit(PARSE_SECONDS):
-            return _prepare(path, metadata)
+            return _prepare(file, metadata)
     except ParseError as exc:
-        return FileOutcome(path, "failed", reason=str(exc))
+        return FileOutcome(file.path, "failed", reason=str(exc))
     except OSError as exc:
-        return FileOutcome(path, "failed", reason=exc.strerror or str(exc))
+        return FileOutcome(file.path, "failed", reason=exc.strerror or str(exc))
 
 
 SPILL_PREFIX = "archive-ingest-"
@@ -241,9 +336,9 @@ def _open_spill(folder: str) -> None:
 
 
 def _prepare_and_spill(
-    path: Path, metadata: dict[str, str] | None
+    file: StatementFile, metadata: dict[str, str] | None
 ) -> Spilled | PreparedCorrigendum | FileOutcome:
-    result = prepare_one(path, metadata)
+    result = prepare_one(file, metadata)
     if not isinstance(result, Prepared):
         return result
     assert _spill is not None
@@ -266,16 +361,17 @@ def load_spilled(spilled: Spilled, handles: dict[str, IO[bytes]]) -> Prepared:
 
 
 def prepare_all(
-    files: list[Path], spill_folder: Path, progress: Progress | None = None
+    files: list[StatementFile], spill_folder: Path, progress: Progress | None = None
 ) -> Iterator[Prepared | Spilled | PreparedCorrigendum | FileOutcome]:
     """Read and parse every file; on all cores, through spill files in `spill_folder`, when
     there are enough files to be worth it."""
     metadata_cache: dict[Path, dict[str, dict[str, str]]] = {}
     metadata = []
-    for path in files:
-        if path.parent not in metadata_cache:
-            metadata_cache[path.parent] = load_metadata(path.parent)
-        metadata.append(metadata_cache[path.parent].get(path.name))
+    for file in files:
+        folder = file.path.parent
+        if folder not in metadata_cache:
+            metadata_cache[folder] = load_metadata(folder)
+        metadata.append(metadata_cache[folder].get(file.path.name))
     workers = min(os.cpu_count() or 1, 8)
     english()  # the lexicon, loaded once here: forked parsing processes share it
     results: Iterable[Prepared | Spilled | PreparedCorrigendum | FileOutcome]

@@ -29,6 +29,9 @@ class IngestReport:
     analysed: int = 0
     repairs: int = 0
     """Words split or run together by PDF extraction, repaired in the text search indexes."""
+    text_committed: bool = False
+    """Whether the run's text is committed (searchable): from then on a failure leaves the
+    statements in the archive and only their analysis pending."""
 
     def by_status(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]

@@ -68,6 +68,9 @@ class Writer:
                 "SELECT id, statement_pk, path, content_hash, preferred FROM source"
             )
         }
+        # The same file may come back under another key (ingested from another folder): its
+        # bytes, and metadata, are what say it is already archived.
+        self.by_digest = {row.content_hash: row for row in self.sources.values()}
         self.id_of: dict[int, str] = {}
         self.symbol_of: dict[int, str | None] = {}
         self.by_symbol: dict[str, int] = {}
@@ -165,6 +168,7 @@ class Writer:
             }
         )
         self.sources[item.key] = _SourceRow(0, pk, item.digest, preferred)
+        self.by_digest.setdefault(item.digest, self.sources[item.key])
 
     def _queue_paragraphs(self, pk: int, item: Prepared) -> None:
         suspects = set(item.suspects)
@@ -235,6 +239,8 @@ class Writer:
 
     def apply(self, item: Prepared) -> FileOutcome:
         source = self.sources.get(item.key)
+        if source is None and item.digest in self.by_digest:
+            return self._outcome(item, "unchanged", self.by_digest[item.digest].statement_pk)
         if source is not None and not source.preferred:
             if source.content_hash != item.digest:
                 self.flush()

@@ -68,6 +68,10 @@ DISTR_RE = re.compile(r"^Distr\.?:?\s*(?:General|GENERAL|Limited|LIMITED)?\s*$",
 DATE_LINE_RE = re.compile(r"\d{1,2}\s+[A-Za-z]+\s+\d{4}")
 
 
+MAX_PARAGRAPHS = 10_000
+"""Paragraphs one statement may have: what the ingest accepts and what paragraph URLs reach."""
+
+
 class ParseError(ValueError):
     """A statement file that cannot be archived, with the reason and, where known, the line."""
 
@@ -264,6 +268,11 @@ def parse_statement(text: str, lines: list[Line] | None = None) -> ParsedStateme
         raise ParseError(
             "the statement has no paragraphs after its introductory sentence",
             lines[body_start - 1].number,
+        )
+    if len(paragraphs) > MAX_PARAGRAPHS:
+        raise ParseError(
+            f"the text makes {len(paragraphs):,} paragraphs; a statement has at most "
+            f"{MAX_PARAGRAPHS:,} (the longest known has fewer than a hundred)"
         )
     statement = ParsedStatement(
         symbol=header.symbol,

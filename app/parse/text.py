@@ -11,8 +11,9 @@ CLOSE_QUOTES = '"”'
 
 # *emphasis* as markdown writes it: no space just inside the asterisks.
 EMPHASIS_RE = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
-# [2482 \(2019\)](#) -> 2482 \(2019\) (escapes are undone afterwards)
-LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\s]*\)")
+# [2482 \(2019\)](#) -> 2482 \(2019\) (escapes are undone afterwards); the address may hold
+# parentheses of its own, one level deep ([x](javascript:alert(2)) -> x).
+LINK_RE = re.compile(r"\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>\"'~])")
 
 COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")

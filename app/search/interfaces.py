@@ -33,7 +33,13 @@ class SearchLimits:
     rank_cap: int
     """Relevance ranks at most this many matches, the newest."""
     max_prefix_words: int
-    """A prefix standing for more words than this is searched as a prefix."""
+    """A prefix standing for more words than this is searched as a prefix..."""
+    min_broad_prefix: int
+    """...which needs at least this many letters..."""
+    max_broad_prefixes: int
+    """...and a query may hold this many of."""
+    budget_seconds: float
+    """Processor time one search may spend before it is refused."""
 
 
 class SearchService(Protocol):

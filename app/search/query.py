@@ -10,6 +10,11 @@ What a user types never reaches FTS5 as syntax: every word becomes a quoted FTS5
 Words are matched as written, without stemming: `organized` does not find `organize`, so a
 drafter sees exactly the language that was agreed; `organi*` finds every form. Case,
 diacritics, apostrophes and hyphens do not matter (`cross-border` finds "cross border").
+
+A search's cost grows with what it asks for, so a query may hold at most `MAX_TERMS` words or
+phrases to find and `MAX_EXCLUDED` to exclude; beyond that it is refused (`Query.refused` says
+why), never cut short, which would change what it finds. The engines bound the rest (prefixes
+standing for many words, the time a search may take) and refuse with `SearchRefused`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
+MAX_TERMS = 30
+"""Words or phrases to find in one query (all of them, or either side of an OR)."""
+MAX_EXCLUDED = 30
+"""Words or phrases to exclude in one query."""
 # unicode61 splits on everything that is not a letter or a digit; so do we.
 TOKEN_RE = re.compile(r"[^\W_]+")
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"'})
@@ -78,6 +87,8 @@ class Query:
     paragraph: int | None = None
     resolution: str | None = None
     """A resolution typed in the box, as 2482 (2019)."""
+    refused: str | None = None
+    """Why the query is too broad to run, when it is (it is then not searched)."""
 
     @property
     def empty(self) -> bool:
@@ -100,8 +111,13 @@ class Query:
             alternatives = " OR ".join(term.fts(words) for term in group)
             parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
         expression = " AND ".join(parts)
-        for term in self.excluded:
-            expression = f"({expression}) NOT {term.fts(words)}"
+        if self.excluded:
+            # One NOT of all the exclusions OR-ed: FTS5's parser nests each NOT it reads, and
+            # about a hundred in a row overflow its stack.
+            excluded = " OR ".join(term.fts(words) for term in self.excluded)
+            expression = f"({expression}) NOT " + (
+                f"({excluded})" if len(self.excluded) > 1 else excluded
+            )
         return expression
 
     def display(self) -> str:
@@ -201,4 +217,21 @@ def parse_query(raw: str) -> Query:
         query.excluded = []
     if not query.groups and text and not notes:
         notes.append("The query holds only operators (AND, OR, NOT); there is nothing to find.")
+    query.refused = _too_broad(query)
     return query
+
+
+def _too_broad(query: Query) -> str | None:
+    wanted = sum(len(group) for group in query.groups)
+    if wanted > MAX_TERMS:
+        return (
+            f"This search is too broad to answer: it asks for {wanted} words or phrases at once, "
+            f"and a search may hold {MAX_TERMS}. Keep the words that matter most, or use a "
+            "phrase in quotation marks."
+        )
+    if len(query.excluded) > MAX_EXCLUDED:
+        return (
+            f"This search is too broad to answer: it excludes {len(query.excluded)} words or "
+            f"phrases, and a search may exclude {MAX_EXCLUDED}."
+        )
+    return None

@@ -85,6 +85,8 @@ class SearchResult:
     """Set when relevance ranked only the newest matches: how many it ranked."""
     ranked_since: dt.date | None = None
     """The date of the oldest match ranked, when `ranked_among` is set."""
+    cost: float = 0.0
+    """Seconds of the server's processor the search took, by its budget's own accounting."""
 
     def grouped(self) -> list[tuple[Statement, list[Hit]]]:
         """Hits grouped under their statement, statements in order of their best hit and
@@ -94,6 +96,17 @@ class SearchResult:
             pk = hit.statement.pk or 0
             groups.setdefault(pk, (hit.statement, []))[1].append(hit)
         return [(s, sorted(hits, key=lambda h: h.number)) for s, hits in groups.values()]
+
+
+class SearchRefused(Exception):
+    """A search the archive will not run, or stopped: too broad, or more expensive than a
+    request may be. `reason` says why in words for the reader; `cost` is the processor time
+    spent before it was refused (seconds)."""
+
+    def __init__(self, reason: str, cost: float = 0.0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.cost = cost
 
 
 def marked(fts_text: str) -> Markup:

@@ -32,6 +32,13 @@ def make_engine(archive: Archive, *, readonly: bool = False) -> Engine:
     return postgres.make_engine(where, readonly=readonly)
 
 
+def reader_connections(engine: Engine) -> int:
+    """How many connections the read-only `engine` hands out at once; one more would wait."""
+    if dialect_of(engine) == "sqlite":
+        return sqlite.READER_CONNECTIONS
+    return 2 * postgres.READER_CONNECTIONS  # as many again open under load
+
+
 def migrate(archive: Archive) -> None:
     """Create the archive if needed and upgrade its schema to the latest revision."""
     where = archive_location(archive)
@@ -39,6 +46,13 @@ def migrate(archive: Archive) -> None:
         sqlite.migrate(where)
     else:
         postgres.migrate(where)
+
+
+def schema_is_current(archive: Archive) -> bool:
+    """Whether the archive's schema is at the latest revision (nothing for `migrate` to do;
+    checked without writing, so a read-only SQLite archive can be served)."""
+    where = archive_location(archive)
+    return isinstance(where, Path) and sqlite.schema_is_current(where)
 
 
 def dialect_of(bind: Bind) -> str:

@@ -34,10 +34,20 @@ class CheckReport:
     unanalysed: int = 0
     """Paragraphs whose citations and agreed language are not computed yet (not a problem:
     `archive analyse` finishes them)."""
+    skipped: list[str] = field(default_factory=list)
+    """Checks that could not run here, and why (not problems of the archive)."""
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+class ArchiveBusy(RuntimeError):
+    """Another process is writing the archive (an ingest or an analysis)."""
+
+
+class ArchiveUnreadable(RuntimeError):
+    """The archive could not be read to make what was asked (its file is gone, or damaged)."""
 
 
 class ArchiveVersion(Protocol):

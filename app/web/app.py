@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -13,11 +13,15 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
 
 from app.core.config import STATIC_DIR, Archive, Settings, archive_location
+from app.core.logs import printable
+from app.search.results import SearchRefused
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
 from app.store.services import watch_version
+from app.web.deps import open_readers
 from app.web.middleware import ArchiveMiddleware
 from app.web.openapi import document_errors
 from app.web.pagecache import PageCache
@@ -38,6 +42,7 @@ from app.web.routes import (
     reuse,
     search,
 )
+from app.web.schemas import UNREADABLE
 from app.web.templating import templates
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,28 @@ log = logging.getLogger(__name__)
 
 def _wants_json(request: Request) -> bool:
     return answers_json(request.url.path)
+
+
+def _allowed(request: Request) -> str:
+    """Every method the address answers: Starlette's 405 names only those of the first route
+    whose path matches (GET of /draft, not its POST)."""
+    methods: set[str] = set()
+    for route in _every_route(request.app.router.routes):
+        answers = isinstance(route, Route) and route.matches(request.scope)[0] != Match.NONE
+        if answers and isinstance(route, Route) and route.methods:
+            methods |= route.methods
+    return ", ".join(sorted(methods))
+
+
+def _every_route(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """The routes of the app, those of the routers it includes among them (FastAPI keeps an
+    included router whole, as `original_router`)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _every_route(inner.routes)
+        else:
+            yield route
 
 
 def create_app(archive: Archive | None = None) -> FastAPI:
@@ -55,7 +82,7 @@ def create_app(archive: Archive | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.engine = make_engine(path, readonly=True)
+        open_readers(app, make_engine(path, readonly=True))
         app.state.db_path = path
         app.state.public_url = settings.public_url
         version = watch_version(app.state.engine, path)
@@ -98,6 +125,8 @@ def create_app(archive: Archive | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            exc.headers = {**(exc.headers or {}), "Allow": _allowed(request)}
         if _wants_json(request):
             return problem(exc.status_code, str(exc.detail), headers=exc.headers)
         template = "errors/404.html" if exc.status_code == 404 else "errors/error.html"
@@ -106,6 +135,7 @@ def create_app(archive: Archive | None = None) -> FastAPI:
             template,
             {"status": exc.status_code, "detail": exc.detail},
             status_code=exc.status_code,
+            headers=exc.headers,  # a 405 says which methods are allowed (Allow)
         )
 
     @app.exception_handler(RequestValidationError)
@@ -132,10 +162,25 @@ def create_app(archive: Archive | None = None) -> FastAPI:
             status_code=422,
         )
 
+    @app.exception_handler(SearchRefused)
+    async def search_refused(request: Request, exc: SearchRefused) -> Response:
+        # A search too broad or too expensive (the results page and the statement page say so
+        # in the page; feeds, exports and the API here): 400, the reason, what it cost.
+        headers = search.server_timing(exc.cost)
+        if _wants_json(request):
+            return problem(400, exc.reason, headers=headers)
+        return templates.TemplateResponse(
+            request,
+            "errors/error.html",
+            {"status": 400, "detail": exc.reason},
+            status_code=400,
+            headers=headers,
+        )
+
     @app.exception_handler(SQLAlchemyError)
     async def database_error(request: Request, exc: SQLAlchemyError) -> Response:
-        log.error("database error on %s: %s", request.url.path, exc)
-        detail = "The archive's database cannot be read right now. Please try again shortly."
+        log.error("database error on %s: %s", printable(request.url.path), exc)
+        detail = UNREADABLE
         if _wants_json(request):
             return problem(503, detail)
         return templates.TemplateResponse(

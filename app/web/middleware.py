@@ -9,6 +9,7 @@ whole, to hash it for the ETag.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.logs import printable
 from app.store.interfaces import Version
 from app.web.pagecache import CachedPage, Key, PageCache
 
@@ -50,6 +52,12 @@ the statements API. They depend on the database and the URL only. (Search is lef
 out: its benchmarks measure the search itself.)"""
 
 _SECURITY = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+FAILED = "Something went wrong on the archive's side; it has been logged. Please try again."
+FAILED_JSON = json.dumps({"detail": FAILED}).encode()
+FAILED_HTML = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Error 500 · PRST Archive</title>'
+    f'<p>{FAILED}</p><p><a href="/">Back to the archive</a></p></html>'
+).encode()
 _DOCS_CSP = DOCS_CSP.encode()
 _CACHE_CONTROL = (b"cache-control", f"public, max-age={CACHE_SECONDS}".encode())
 
@@ -71,6 +79,20 @@ def _matches(if_none_match: bytes | None, etag: bytes) -> bool:
         return False
     tags = [t.strip().removeprefix(b"W/") for t in if_none_match.split(b",")]
     return etag in tags or b"*" in tags
+
+
+def _relative_location(host: bytes | None, name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """A redirect's Location without the address a client sent in its Host header (Starlette
+    builds one from it when it adds or removes a trailing slash): only the path, so a redirect
+    never sends a reader, or a cache, to a host of a client's choosing."""
+    if name.lower() != b"location" or not host:
+        return name, value
+    for scheme in (b"http://", b"https://"):
+        if value.lower().startswith(scheme + host.lower()):
+            rest = value[len(scheme) + len(host) :]
+            if rest[:1] in (b"/", b"?", b""):
+                return name, rest if rest.startswith(b"/") else b"/" + rest
+    return name, value
 
 
 class _HeadDone(Exception):
@@ -95,14 +117,17 @@ class ArchiveMiddleware:
         except _HeadDone:
             pass
         except Exception:
-            if not exchange.responded:
-                exchange.status = 500  # what the server's error handler will answer
-            raise
+            if exchange.responded:
+                raise  # the answer has begun: only closing the connection can end it
+            # Answered here, with the security headers, rather than by the server's bare
+            # "Internal Server Error"; the traceback goes to the log, never to the reader.
+            log.exception("unexpected error on %s", printable(scope["path"]))
+            await exchange.fail()
         finally:
             log.info(
                 "%s %s %d %.1fms",
-                scope["method"],
-                scope["path"],
+                printable(scope["method"]),
+                printable(scope["path"]),
                 exchange.status,
                 (time.perf_counter() - exchange.started) * 1000,
             )
@@ -119,6 +144,7 @@ class _Exchange:
         self.get = scope["method"] in ("GET", "HEAD")
         self.path: str = scope["path"]
         self.if_none_match = _header(scope["headers"], b"if-none-match")
+        self.host = _header(scope["headers"], b"host")
         self.status = 500  # until the app says otherwise
         self.responded = False
         self._start: Message | None = None
@@ -161,6 +187,8 @@ class _Exchange:
         if kind == "http.response.start":
             self.status = message["status"]
             headers = list(message.get("headers", []))
+            if 300 <= self.status < 400:
+                headers = [_relative_location(self.host, k, v) for k, v in headers]
             names = {k.lower() for k, _ in headers}
             headers += [(k, v) for k, v in _SECURITY if k not in names]
             if self.path.startswith(DOCS_PATHS):
@@ -187,6 +215,15 @@ class _Exchange:
                 raise _HeadDone  # a download: stop reading it
         else:
             await self._send(message)
+
+    async def fail(self) -> None:
+        """Answer 500, saying only that something went wrong (JSON under /api/)."""
+        if self.path.startswith("/api/"):
+            body, kind = FAILED_JSON, b"application/json"
+        else:
+            body, kind = FAILED_HTML, b"text/html; charset=utf-8"
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+        await self._answer(500, [*headers, *_SECURITY], body, b"")
 
     async def _finish(self) -> None:
         """The whole body is here: its ETag, then the answer (and a copy for the cache)."""

@@ -4,7 +4,11 @@ FastAPI documents its own 422 shape; the archive answers errors its own way (`ap
 `/api/` and for the downloads read by programs (feeds, exports, citations, sitemaps) one JSON
 shape, `Problem` (status, detail, problems), for every 4xx and the 503; on pages an HTML page.
 This puts that shape (or HTML) on every documented error and adds the errors each operation
-may answer: 404 where a path names something, 422 where it takes parameters, 503 always.
+may answer: 404 where a path names something (or a page past the last), 422 where it takes
+parameters, 503 always; and where they occur the redirects (301 to a statement's current id,
+302 from a meeting to its statement, 303 from a symbol typed in the search box) and the
+search's 400 (a query too broad or too expensive). Schemathesis checks the live server against
+it (tests/test_live.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,18 @@ ERRORS = {
     "503": "The archive cannot be read right now",
 }
 
+PAGED = ("/statements", "/search")
+"""Listings that answer 404 for a page past their last."""
+REDIRECTS = [
+    ("{statement_id}", "301", "An old id, or the id in other capitals: the same path under "
+     "the statement's current id"),
+    ("/meetings/{number}", "302", "The statement made at that meeting, when there is one"),
+    ("/search", "303", "A statement symbol typed in the box: that statement"),
+]  # fmt: skip
+REFUSED = (
+    "The search is too broad or too expensive to answer (the detail says why and how to narrow it)"
+)
+
 
 def _document(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -36,11 +52,16 @@ def _document(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
-                if status == "404" and "{" not in path:
+                if status == "404" and "{" not in path and path not in PAGED:
                     continue
                 if status == "422" and not operation.get("parameters"):
                     continue
                 responses.setdefault(status, {"description": description})
+            for where, status, description in REDIRECTS:
+                if where in path if where.startswith("{") else where == path:
+                    responses.setdefault(status, {"description": description})
+            if path in ("/search", "/api/search"):
+                responses.setdefault("400", {"description": REFUSED})
             for status, answer in responses.items():
                 if status[0] == "4" or status == "503":
                     answer["content"] = content

@@ -17,8 +17,9 @@ MACHINE_SUFFIXES = (".atom", ".csv", ".jsonl", ".json", ".ris", ".bib", ".xml")
 
 
 def answers_json(path: str) -> bool:
-    """Whether errors at `path` are answered as a `Problem` (else as an HTML page)."""
-    return path.startswith("/api/") or path.endswith(MACHINE_SUFFIXES)
+    """Whether errors at `path` are answered as a `Problem` (else as an HTML page); a citation
+    file's address is one whatever format it names (`citation.xyz` is a 422 in that shape)."""
+    return path.startswith("/api/") or path.endswith(MACHINE_SUFFIXES) or "/citation." in path
 
 
 def problem(

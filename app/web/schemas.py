@@ -84,3 +84,7 @@ class Problem(BaseModel):
         default_factory=list,
         description="One line per parameter not understood (422): `name: what it must be`",
     )
+
+
+UNREADABLE = "The archive's database cannot be read right now. Please try again shortly."
+"""What a page or the API says when the archive cannot be read (503)."""

@@ -7,6 +7,7 @@ import re
 from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import select_autoescape
 from markupsafe import Markup, escape
 from starlette.requests import Request
 
@@ -18,11 +19,15 @@ from app.parse.text import EMPHASIS_RE
 from app.store.agenda import agenda_slug
 from app.store.models import Paragraph, Statement
 from app.store.queries import ParagraphText
+from app.web.atom import xml_text
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 # Templates change with a deploy, never under a running server: no stat() of every template
 # file on every render.
 templates.env.auto_reload = False
+# Every template is escaped, the Atom feed included (Jinja's default escapes .html and .xml
+# only, and a `<` in an agenda item made the feed invalid XML).
+templates.env.autoescape = select_autoescape(["html", "htm", "xml", "atom"])
 
 
 def render_text(text: str | None) -> Markup:
@@ -91,6 +96,7 @@ templates.env.filters["with_repairs"] = with_repairs
 templates.env.filters["repairs"] = repairs_in
 templates.env.filters["long_date"] = long_date
 templates.env.filters["first_words"] = first_words
+templates.env.filters["xml"] = xml_text  # characters XML 1.0 forbids removed; then escaped
 
 
 def page_url(request: Request, page: int) -> str:

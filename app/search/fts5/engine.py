@@ -20,7 +20,12 @@ in id order quickly but cannot count, rank or group all of them within a request
   scored from `highlight()` with the same formula and their estimated counts
   (`app.search.fts5.ranking`).
 - A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
-  merges their lists lazily instead of building the whole prefix list for every lookup.
+  merges their lists lazily instead of building the whole prefix list for every lookup. A
+  prefix standing for more words is left to FTS5's own prefix search, which builds that list in
+  one uninterruptible step per lookup: a query may hold one such prefix, of at least
+  `MIN_BROAD_PREFIX` letters (`a* OR b* OR ... OR z*` is refused before it starts).
+- Every search runs on a budget of processor time (`app.search.fts5.budget`): past it, SQLite
+  interrupts the search and the reader is asked to narrow it.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial, wraps
 from itertools import islice
@@ -44,6 +50,8 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.search.cache import LRU, PerVersion
+from app.search.fts5 import budget as budgets
+from app.search.fts5.budget import Budget
 from app.search.fts5.estimate import Summary, Tally, agenda_tally, combine, tally
 from app.search.fts5.ranking import Scorer, idf, length, varint
 from app.search.fts5.timeline import Piece, Span, Timeline, load_timeline
@@ -56,6 +64,7 @@ from app.search.results import (
     AgendaCounts,
     Filters,
     Hit,
+    SearchRefused,
     SearchResult,
     Sort,
     UnknownPosition,
@@ -82,7 +91,11 @@ TERM_SAMPLE = 20
 forgives a rough estimate."""
 AGENDA_SAMPLE_MAX = 2_000
 MAX_PREFIX_WORDS = 64
-"""A prefix standing for more words than this is left to FTS5's own prefix search."""
+"""A prefix standing for more words than this is left to FTS5's own prefix search..."""
+MIN_BROAD_PREFIX = 3
+"""...which needs at least this many letters before the *..."""
+MAX_BROAD_PREFIXES = 1
+"""...and may be used for this many prefixes of a query."""
 SCAN_CHUNK = 500
 SNIPPET_FROM_WORDS = 80
 """Paragraphs longer than this are shown as an excerpt around the match."""
@@ -153,7 +166,7 @@ PREFIX_WORD_OPEN_SQL = "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER
 
 _timelines: PerVersion[Timeline] = PerVersion()
 _summaries: LRU[tuple[Any, ...], Summary] = LRU(1024)
-_prefix_words: LRU[tuple[Any, ...], tuple[str, ...]] = LRU(4096)
+_prefix_words: LRU[tuple[Any, ...], tuple[str, ...] | None] = LRU(4096)
 _rankings: LRU[tuple[Any, ...], _Ranking] = LRU(256)
 
 
@@ -186,32 +199,38 @@ def prepared(session: Session) -> bool:
 
 class _Context:
     """One request's view of the archive: its connection, its version (None when nothing may
-    be cached) and, when needed, its timeline."""
+    be cached), the budget its search runs on and, when needed, its timeline."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, budget: Budget | None = None) -> None:
         self.conn = session.connection()
         # Search queries return up to thousands of rows of a few columns: read through the
         # driver, SQLAlchemy's rows would cost more than the queries.
-        self._driver: sqlite3.Connection = self.conn.connection.driver_connection  # type: ignore[assignment]
+        self.driver: sqlite3.Connection = self.conn.connection.driver_connection  # type: ignore[assignment]
         self.version = archive_version(self.conn)
+        self.budget = budget
         self._timeline: Timeline | None = None
         self.prefix_words: dict[str, tuple[str, ...]] = {}
         """Words each prefix of the query stands for (see `_fts_expression`)."""
 
     def rows(self, sql: str, params: dict[str, Any]) -> list[Any]:
+        if self.budget is not None:
+            self.budget.check()
         try:
-            return self._driver.execute(sql, params).fetchall()
+            return self.driver.execute(sql, params).fetchall()
         except sqlite3.Error as exc:  # reported as any database error is (app.web.app)
             raise OperationalError(sql, params, exc) from exc
 
     @property
     def timeline(self) -> Timeline:
         if self._timeline is None:
-            if self.version is None:
-                self._timeline = load_timeline(self.conn)
-            else:
-                path, version = self.version
-                self._timeline = _timelines.get(path, version, lambda: load_timeline(self.conn))
+            # Built once per version of the archive for every search, usually by the warm-up
+            # before any visitor: not this search's cost.
+            with self.budget.paused() if self.budget else nullcontext():
+                if self.version is None:
+                    self._timeline = load_timeline(self.conn)
+                else:
+                    path, version = self.version
+                    self._timeline = _timelines.get(path, version, lambda: load_timeline(self.conn))
         return self._timeline
 
     def totals(self) -> tuple[int, int]:
@@ -223,22 +242,54 @@ class _Context:
         return paragraphs, varint(rows[0][0], at)[0]
 
 
-def _fts_expression(ctx: _Context, query: Query) -> str | None:
-    """The query's FTS5 expression, its prefixes replaced by the words they stand for."""
+def _fts_expression(ctx: _Context, query: Query) -> str:
+    """The query's FTS5 expression, its prefixes replaced by the words they stand for; a
+    `SearchRefused` when the query is too broad to run."""
+    if query.refused:
+        raise SearchRefused(query.refused)
     words = {}
-    for prefix in query.prefixes():
+    broad = []
+    for prefix in sorted(query.prefixes()):
         key = (ctx.version, prefix) if ctx.version else None
         found = _prefix_words.get_or_compute(key, partial(_words_starting, ctx, prefix))
-        if found:
+        if found is None:
+            broad.append(prefix)
+        elif found:
             words[prefix] = found
+    _refuse_broad_prefixes(broad)
     ctx.prefix_words = words
-    return query.fts(words)
+    expression = query.fts(words)
+    assert expression is not None
+    return expression
 
 
-def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...]:
-    """The indexed words that start with `prefix`, in order; empty when there are none or
-    more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each word is found
-    by a seek in the index (the 'instance' view reads no postings to find the next word)."""
+def _refuse_broad_prefixes(broad: list[str]) -> None:
+    """Refuse what FTS5's own prefix search would make too costly: a short prefix standing for
+    many words, or several such prefixes (each is a pass over much of the index)."""
+    short = [p for p in broad if len(p) < MIN_BROAD_PREFIX]
+    listed = short or broad
+    named = ", ".join(f"“{p}*”" for p in listed[:5])
+    if len(listed) > 5:
+        named += f" and {len(listed) - 5} more"
+    if short:
+        raise SearchRefused(
+            f"This search is too broad to answer: {named} stand{'s' if len(short) == 1 else ''} "
+            f"for more than {MAX_PREFIX_WORDS} different words of the archive. Type at least "
+            f"{MIN_BROAD_PREFIX} letters before a * (organi*, not o*)."
+        )
+    if len(broad) > MAX_BROAD_PREFIXES:
+        raise SearchRefused(
+            f"This search is too broad to answer: {named} each stand for more than "
+            f"{MAX_PREFIX_WORDS} different words of the archive, and a search may hold "
+            f"{MAX_BROAD_PREFIXES} such beginning. Type more letters of the others."
+        )
+
+
+def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...] | None:
+    """The indexed words that start with `prefix`, in order (empty when there are none); None
+    when there are more than MAX_PREFIX_WORDS (then FTS5's own prefix search is used). Each
+    word is found by a seek in the index (the 'instance' view reads no postings to find the
+    next word)."""
     last = ord(prefix[-1])
     # The first string after every word with the prefix (none after the last code point,
     # and none that is not text: the next code point may be a surrogate).
@@ -258,7 +309,7 @@ def _words_starting(ctx: _Context, prefix: str) -> tuple[str, ...]:
             low = words[-1] + "\x01"
     except OperationalError:  # an archive from before paragraph_terms (revision 0007)
         return ()
-    return tuple(words) if len(words) <= MAX_PREFIX_WORDS else ()
+    return tuple(words) if len(words) <= MAX_PREFIX_WORDS else None
 
 
 # --- reading matches --------------------------------------------------------------------------
@@ -560,10 +611,10 @@ def _again_if_index_changed(
     read: Callable[Concatenate[Session, P], R],
 ) -> Callable[Concatenate[Session, P], R]:
     """Run a read of the search index once more, on a fresh connection, when SQLite reports the
-    index malformed. SQLite 3.40's FTS5 can report that to a reader while another connection
-    commits an `optimize` of the index (seen under load while an ingest of 50% more paragraphs
-    merged the index; the index checks out intact afterwards, and a fresh connection reads it).
-    """
+    index malformed. That was seen under load while an ingest merged the index (the index
+    checked out intact afterwards); the cause found since was the server dropping its own
+    SQLite locks (`app.store.sqlite.version._read_shm`), so a writer reset the WAL under its
+    readers. Kept as a safety net: a read that fails so is worth one more try."""
 
     @wraps(read)
     def reading(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -591,21 +642,42 @@ def search(
     after: After | None = None,
 ) -> SearchResult:
     """Paragraphs matching `query`, one page of them, with totals and the per-year history;
-    with `after` (date sorts), the page past that match."""
+    with `after` (date sorts), the page past that match; `SearchRefused` when the query is too
+    broad or its budget runs out."""
     if after is not None and sort == "relevance":
         raise ValueError("a position (after) orders by date: sort newest or oldest")
     result = SearchResult(query)
+    if query.refused:
+        raise SearchRefused(query.refused)
     if query.fts() is None:
         return result
-    ctx = _Context(session)
+    budget = Budget()
+    ctx = _Context(session, budget)
+    with budget.watching(ctx.driver):
+        _search(ctx, session, result, filters, sort, limit=limit, offset=offset, after=after)
+    result.cost = budget.spent
+    return result
+
+
+def _search(
+    ctx: _Context,
+    session: Session,
+    result: SearchResult,
+    filters: Filters,
+    sort: Sort,
+    *,
+    limit: int,
+    offset: int,
+    after: After | None,
+) -> None:
+    query = result.query
     expression = _fts_expression(ctx, query)
-    assert expression is not None
     tl = ctx.timeline
     spans = tl.spans(filters.year_from, filters.year_to)
     agenda = filters.agenda_item
     summary = _summary(ctx, expression, spans, filters)
     if summary.first is None:
-        return result
+        return
 
     scorer = _scorer(ctx, query, summary, filters)
     scores: dict[int, float] | None = None
@@ -642,7 +714,6 @@ def search(
     result.latest_use = _use(rows, statements, summary.latest)
     pks = json.dumps(sorted({pk for pk, _ in rows.values()}))
     result.paragraph_counts = dict(ctx.rows(PARAGRAPH_COUNTS_SQL, {"pks": pks}))
-    return result
 
 
 def _summary(ctx: _Context, expression: str, spans: list[Span], filters: Filters) -> Summary:
@@ -664,14 +735,18 @@ def _position(ctx: _Context, after: After) -> tuple[str, int]:
 @_again_if_index_changed
 def agenda_counts(session: Session, query: Query, *, filters: Filters = Filters()) -> AgendaCounts:
     """Statements using `query` per agenda item: the summary the search keeps (see
-    `app.search.fts5.estimate.agenda_tally`); under an agenda filter, that item's total."""
+    `app.search.fts5.estimate.agenda_tally`); under an agenda filter, that item's total.
+    `SearchRefused` as `search` refuses."""
+    if query.refused:
+        raise SearchRefused(query.refused)
     if query.fts() is None:
         return AgendaCounts()
-    ctx = _Context(session)
-    expression = _fts_expression(ctx, query)
-    assert expression is not None
-    spans = ctx.timeline.spans(filters.year_from, filters.year_to)
-    summary = _summary(ctx, expression, spans, filters)
+    budget = Budget()
+    ctx = _Context(session, budget)
+    with budget.watching(ctx.driver):
+        expression = _fts_expression(ctx, query)
+        spans = ctx.timeline.spans(filters.year_from, filters.year_to)
+        summary = _summary(ctx, expression, spans, filters)
     if filters.agenda_item is not None:
         if not summary.statements:
             return AgendaCounts()
@@ -736,17 +811,22 @@ def _shown(
 @_again_if_index_changed
 def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
     """For a statement page opened from a search hit: its matching paragraphs with the
-    matched words marked, by paragraph number."""
+    matched words marked, by paragraph number; `SearchRefused` as `search` refuses."""
+    if query.refused:
+        raise SearchRefused(query.refused)
     if query.fts() is None:
         return {}
-    ctx = _Context(session)
-    params = {
-        "q": _fts_expression(ctx, query),
-        "open": OPEN,
-        "close": CLOSE,
-        "pk": statement_pk,
-    }
-    return {number: marked(value) for number, value in ctx.rows(STATEMENT_MARKS_SQL, params)}
+    budget = Budget()
+    ctx = _Context(session, budget)
+    with budget.watching(ctx.driver):
+        params = {
+            "q": _fts_expression(ctx, query),
+            "open": OPEN,
+            "close": CLOSE,
+            "pk": statement_pk,
+        }
+        rows = ctx.rows(STATEMENT_MARKS_SQL, params)
+    return {number: marked(value) for number, value in rows}
 
 
 def check_readable(session: Session) -> None:
@@ -760,7 +840,14 @@ class Fts5Search:
     @property
     def limits(self) -> SearchLimits:
         # Read at each call: tests and benchmarks change the module's figures.
-        return SearchLimits(sample=SAMPLE, rank_cap=RANK_CAP, max_prefix_words=MAX_PREFIX_WORDS)
+        return SearchLimits(
+            sample=SAMPLE,
+            rank_cap=RANK_CAP,
+            max_prefix_words=MAX_PREFIX_WORDS,
+            min_broad_prefix=MIN_BROAD_PREFIX,
+            max_broad_prefixes=MAX_BROAD_PREFIXES,
+            budget_seconds=budgets.SECONDS,
+        )
 
     # The module's functions are the service: a class only gathers them under the interface.
     search = staticmethod(search)

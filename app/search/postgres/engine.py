@@ -15,11 +15,13 @@ GIN index answers them with a bitmap, with no need for the timeline's samples); 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -32,6 +34,7 @@ from app.search.results import (
     AgendaCounts,
     Filters,
     Hit,
+    SearchRefused,
     SearchResult,
     Sort,
     UnknownPosition,
@@ -40,6 +43,38 @@ from app.search.results import (
 )
 from app.store.models import Statement
 from app.store.services import archive_version
+
+TIMEOUT_SECONDS = 10.0
+"""What a search may take: the read-only engine's statement timeout
+(`app.store.postgres.connect.READER_STATEMENT_TIMEOUT_MS`), past which the server cancels it."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _refusing(read: Callable[P, R]) -> Callable[P, R]:
+    """A query too broad is refused before it runs; one the server cancels for taking longer
+    than a reader may is refused too, with the reason (never a 503)."""
+
+    @wraps(read)
+    def reading(*args: P.args, **kwargs: P.kwargs) -> R:
+        query = args[1] if len(args) > 1 else kwargs["query"]
+        if isinstance(query, Query) and query.refused:
+            raise SearchRefused(query.refused)
+        try:
+            return read(*args, **kwargs)
+        except OperationalError as exc:
+            if "statement timeout" not in str(exc.orig):
+                raise
+            raise SearchRefused(
+                f"This search is too expensive to answer: it needed more than "
+                f"{TIMEOUT_SECONDS:g} s of the server's time. Narrow it: fewer words joined by "
+                "OR, a phrase in quotation marks, or a period of years.",
+                cost=TIMEOUT_SECONDS,
+            ) from exc
+
+    return reading
+
 
 RANK_CAP = 1_000
 """Relevance ranks at most this many matches, the newest (as on FTS5)."""
@@ -122,6 +157,7 @@ def _rows(session: Session, sql: str, params: Sequence[Any]) -> list[Any]:
     return list(session.connection().exec_driver_sql(sql, tuple(params)))
 
 
+@_refusing
 def search(
     session: Session,
     query: Query,
@@ -297,6 +333,7 @@ def _position(session: Session, after: After) -> tuple[dt.date, int]:
 _agendas: LRU[tuple[Any, ...], AgendaCounts] = LRU(1024)
 
 
+@_refusing
 def agenda_counts(session: Session, query: Query, *, filters: Filters = Filters()) -> AgendaCounts:
     """Statements using `query` per agenda item, exact (most used first, then by name)."""
     if query.fts() is None:
@@ -346,6 +383,7 @@ def _statements(session: Session, pks: Iterable[int]) -> dict[int, Statement]:
     return {s.pk: s for s in rows if s.pk is not None}
 
 
+@_refusing
 def marked_paragraphs(session: Session, query: Query, *, statement_pk: int) -> dict[int, Markup]:
     """A statement's paragraphs matching `query`, matched words marked, by number."""
     if query.fts() is None:
@@ -386,7 +424,14 @@ def check_readable(session: Session) -> None:
 class PostgresSearch:
     """The search service over PostgreSQL's full-text search (`SearchService`)."""
 
-    limits = SearchLimits(sample=0, rank_cap=RANK_CAP, max_prefix_words=0)
+    limits = SearchLimits(
+        sample=0,
+        rank_cap=RANK_CAP,
+        max_prefix_words=0,
+        min_broad_prefix=0,
+        max_broad_prefixes=0,
+        budget_seconds=TIMEOUT_SECONDS,
+    )
     search = staticmethod(search)
     agenda_counts = staticmethod(agenda_counts)
     marked_paragraphs = staticmethod(marked_paragraphs)

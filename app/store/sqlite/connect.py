@@ -10,8 +10,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
 from app.core.config import MIGRATIONS_DIR, PROJECT_ROOT
@@ -55,7 +57,12 @@ def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
     `app.search.fts5.engine._again_if_index_changed`.)"""
 
     def begin(conn: Connection) -> None:
-        conn.info[VERSION_KEY] = database_version(db_path)
+        version = database_version(db_path)
+        if version is None and not db_path.exists():
+            # An open connection would go on reading the deleted file: say it is gone instead.
+            gone = sqlite3.OperationalError(f"the archive file {db_path.name} no longer exists")
+            raise OperationalError("BEGIN", None, gone)
+        conn.info[VERSION_KEY] = version
         conn.exec_driver_sql("BEGIN")
 
     return begin
@@ -63,16 +70,19 @@ def _begin_reading(db_path: Path) -> Callable[[Connection], None]:
 
 READER_CACHE_KB = 8000
 """SQLite page cache of each read-only connection."""
-READER_CONNECTIONS = 4
-"""Connections a worker keeps open (as many again may open under load, then close): requests
-take one for a few milliseconds, and Python runs one thread at a time anyway."""
+READER_CONNECTIONS = 8
+"""Connections a read-only engine hands out at once: half kept open, the other half opened under
+load and closed after. Requests take one for a few milliseconds, and Python runs one thread at a
+time anyway; the web app lets at most this many requests (less a reserve for its background
+reader) hold one, and queues the others without a thread (`app.web.deps`)."""
 
 
 def make_engine(db_path: Path, *, readonly: bool = False) -> Engine:
     """An engine for the archive at `db_path`; read-only engines cannot write by construction."""
     if readonly:
         url = f"sqlite:///file:{db_path.resolve()}?mode=ro&uri=true"
-        pool = {"pool_size": READER_CONNECTIONS, "max_overflow": READER_CONNECTIONS}
+        kept = READER_CONNECTIONS // 2
+        pool = {"pool_size": kept, "max_overflow": READER_CONNECTIONS - kept}
     else:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{db_path}"
@@ -95,3 +105,17 @@ def migrate(db_path: Path) -> None:
     """Create the database if needed and upgrade its schema to the latest revision."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     command.upgrade(alembic_config(db_path), "head")
+
+
+def schema_is_current(db_path: Path) -> bool:
+    """Whether the archive at `db_path` is at the latest revision (read without writing, so a
+    read-only archive can be served)."""
+    head = ScriptDirectory.from_config(alembic_config(db_path)).get_current_head()
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:  # no version table: never migrated
+        return False
+    finally:
+        conn.close()
+    return row is not None and row[0] == head

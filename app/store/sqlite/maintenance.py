@@ -1,14 +1,15 @@
-"""Operator tasks on the database file: consistency checks and online backups."""
+"""Operator tasks on the database file: consistency checks, online backups and the files the
+web app offers for download."""
 
 from __future__ import annotations
 
-import hashlib
-import os
+import re
 import sqlite3
-import threading
+from functools import partial
 from pathlib import Path
 
-from app.store.interfaces import CheckReport
+from app.store.downloads import versioned_file
+from app.store.interfaces import ArchiveUnreadable, CheckReport
 from app.store.sqlite.version import database_version
 
 
@@ -60,6 +61,14 @@ def _fts_integrity(path: Path, report: CheckReport) -> None:
     try:
         conn.execute("BEGIN")
         conn.execute("INSERT INTO paragraph_fts(paragraph_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc) and "read-only" not in str(exc):
+            report.problems.append(f"search index disagrees with the paragraphs: {exc}")
+        else:  # the file cannot be written here: a fact about this machine, not the archive
+            report.skipped.append(
+                "the search index was not compared token by token with the paragraphs: FTS5's "
+                "check is spelled as a write, and the file is read-only here"
+            )
     except sqlite3.DatabaseError as exc:
         report.problems.append(f"search index disagrees with the paragraphs: {exc}")
     finally:
@@ -88,22 +97,48 @@ def backup(source: Path, target: Path) -> int:
     return int(pages)
 
 
-def snapshot(source: Path, folder: Path) -> Path:
-    """A consistent, self-contained copy of the archive for download: made with the online
-    backup (so it includes what still sits in the WAL), once per version of the database
-    files, and reused until an ingest changes them. Older snapshots are removed."""
-    stamp = database_version(source)  # changes with each commit, not with uncommitted writes
-    version = hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"archive-{version}.sqlite"
-    if target.exists() and stamp is not None:
-        return target
-    # Two requests may build the same snapshot: each writes its own file, the rename is atomic.
-    building = folder / f"archive-{version}.sqlite.{os.getpid()}.{threading.get_ident()}"
-    building.unlink(missing_ok=True)
-    backup(source, building)
-    building.replace(target)
-    for old in folder.glob("archive-*.sqlite"):
-        if old != target:
-            old.unlink(missing_ok=True)
-    return target
+def snapshot(source: Path) -> Path:
+    """A consistent, self-contained copy of the archive for download, once per version of the
+    archive: what is committed (the WAL included), with nothing of the ingest machine's folders
+    in it (`public_path`)."""
+    version = database_version(source)  # changes with each commit, not with uncommitted writes
+    try:
+        return versioned_file(source, version, "archive.sqlite", partial(_published_copy, source))
+    except (sqlite3.Error, OSError) as exc:
+        raise ArchiveUnreadable(f"no copy of the archive could be made: {exc}") from exc
+
+
+def _published_copy(source: Path, target: Path) -> None:
+    # VACUUM INTO writes the rows afresh, so the copy holds no free space in which bytes that
+    # were deleted or rewritten in the archive (paths an older version stored) linger.
+    src = _connect_readonly(source)
+    try:
+        src.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        src.close()
+    conn = sqlite3.connect(target)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        conn.execute("PRAGMA secure_delete=ON")  # what the scrub overwrites is zeroed
+        conn.create_function("public_path", 1, public_path, deterministic=True)
+        with conn:
+            conn.execute(
+                "UPDATE source SET path = public_path(path) WHERE path != public_path(path)"
+            )
+            conn.execute(
+                "UPDATE corrigendum SET source_path = public_path(source_path) "
+                "WHERE source_path != public_path(source_path)"
+            )
+    finally:
+        conn.close()
+
+
+def public_path(path: str) -> str:
+    """What the archive may publish of a source file's path: the folder it was ingested from
+    and its path inside (`corpus/S-PRST-2001-15.txt`), never where that folder lies on the
+    ingest machine. An absolute path (from archives ingested before revision 0011) keeps its
+    last two parts."""
+    if path.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", path):
+        parts = [p for p in re.split(r"[\\/]", path) if p]
+        return "/".join(parts[-2:])
+    return path

@@ -33,22 +33,47 @@ def database_version(path: Path) -> Version | None:
         return None
     header: bytes | None = None
     try:
-        with open(f"{path}-shm", "rb") as shm:
-            for _ in range(3):
-                shm.seek(0)
-                both = shm.read(96)
-                # SQLite writes the header twice; the copies differ only while a commit is
-                # being written, and then the next read sees the finished one.
-                if both[:48] == both[48:96]:
-                    header = both[:48]
-                    break
-            else:
-                return None
-    except FileNotFoundError:
-        pass
+        for _ in range(3):
+            both = _read_shm(path)
+            if both is None:
+                break
+            # SQLite writes the header twice; the copies differ only while a commit is
+            # being written, and then the next read sees the finished one.
+            if both[:48] == both[48:96]:
+                header = both[:48]
+                break
+        else:
+            return None
     except OSError:
         return None
     return (stat.st_ino, stat.st_mtime_ns, stat.st_size, header)
+
+
+_shm_files: dict[str, int] = {}
+_shm_lock = threading.Lock()
+
+
+def _read_shm(path: Path) -> bytes | None:
+    """The first 96 bytes of the archive's `-shm` file (None when there is none), read through
+    a descriptor this process opens once and never closes.
+
+    Closing any descriptor of a file drops every POSIX lock the process holds on that file,
+    SQLite's own included (https://www.sqlite.org/howtocorrupt.html, 2.2): its read marks in
+    the `-shm`. Opened and closed at each read, as it once was, this let an ingest in another
+    process reset the WAL under the server's readers, which then read "database disk image is
+    malformed", and truncate the `-shm` they had mapped (SIGBUS: the server died). A descriptor
+    of a `-shm` that was replaced (every connection closed, then a new one) is left open too."""
+    name = f"{path}-shm"
+    with _shm_lock:
+        fd = _shm_files.get(name)
+        try:
+            if fd is not None and os.fstat(fd).st_ino != os.stat(name).st_ino:
+                fd = None
+            if fd is None:
+                fd = _shm_files[name] = os.open(name, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+    return os.pread(fd, 96, 0)
 
 
 _files: WeakKeyDictionary[Engine, Path | None] = WeakKeyDictionary()
@@ -96,6 +121,9 @@ class DataVersion:
     def current(self) -> int | None:
         """The database's version now; None when the database cannot be read."""
         with self._lock:
+            if not self._path.exists():  # deleted: what the open connection reads is a ghost
+                self._close()
+                return None
             try:
                 if self._conn is None:
                     self._conn = sqlite3.connect(

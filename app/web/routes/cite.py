@@ -19,10 +19,15 @@ Format = Annotated[
     Literal["ris", "bib", "json"],
     Path(description="ris (EndNote, Zotero, Mendeley), bib (BibTeX) or json (CSL-JSON)"),
 ]
+CSL_JSON = {"type": "array", "items": {"type": "object"}}
+"""CSL-JSON: a list of items (JSON, so a client parses it as JSON)."""
 DOWNLOAD: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The citation as a file to import into a reference manager",
-        "content": {media: {"schema": {"type": "string"}} for media in cite.MEDIA_TYPES.values()},
+        "content": {
+            media: {"schema": CSL_JSON if fmt == "json" else {"type": "string"}}
+            for fmt, media in cite.MEDIA_TYPES.items()
+        },
     },
     301: {"description": "An old id: the same download under the current id"},
 }

@@ -114,6 +114,7 @@ def draft_form(request: Request) -> Response:
 @router.post(
     "/draft",
     response_class=HTMLResponse,
+    responses={400: {"description": "An empty draft, or one over the limits (the form says)"}},
     # The draft is the form's one field: its limit is the body's.
     form_limits={"max_part_size": MAX_BODY, "max_fields": 10},
 )

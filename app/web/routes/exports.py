@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request
 from fastapi import Query as Param
 from fastapi.responses import Response, StreamingResponse
 from sqlmodel import Session
+from starlette.concurrency import iterate_in_threadpool
 
 from app.search.query import Query
 from app.search.results import After, Hit, SearchResult
@@ -148,7 +149,14 @@ def _export(
         with Session(engine) as own:
             yield from write(_rows(own, base, q, options, after, limit))
 
-    return StreamingResponse(body(), media_type=media_type, headers=headers)
+    async def streamed() -> AsyncIterator[str]:
+        # An export reads the archive for as long as its client takes to download it: exports
+        # take turns at the connection kept for them (app.web.deps), never at the requests'.
+        async with request.app.state.export_reader:
+            async for chunk in iterate_in_threadpool(body()):
+                yield chunk
+
+    return StreamingResponse(streamed(), media_type=media_type, headers=headers)
 
 
 FORMATS = {

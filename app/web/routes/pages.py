@@ -6,14 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from markupsafe import Markup
 from sqlmodel import Session
 
 from app.language import precedents
+from app.parse.statement import MAX_PARAGRAPHS
 from app.search.query import parse_query
+from app.search.results import SearchRefused
 from app.search.services import search_service
 from app.store import known, queries
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
+from app.web.params import StatementYear
 from app.web.routes.cite import reference_for
 from app.web.routes.lookup import heading_topic, paragraph_or_redirect, statement_or_redirect
 from app.web.templating import citation, templates
@@ -21,7 +25,7 @@ from app.web.templating import citation, templates
 router = APIRouter()
 
 PAGE_SIZE = 25
-Year = Annotated[int | None, Query(ge=1900, le=2100, description="Only statements of this year")]
+Year = StatementYear
 Agenda = Annotated[str | None, Query(max_length=500, description="Only this agenda item")]
 Order = Annotated[queries.DateOrder, Query(description="newest or oldest first")]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
@@ -127,13 +131,15 @@ def statement_page(
     statement = found
     assert statement.pk is not None
     query = parse_query(q)
-    marked = (
-        search_service(session.connection()).marked_paragraphs(
-            session, query, statement_pk=statement.pk
-        )
-        if q
-        else {}
-    )
+    marked: dict[int, Markup] = {}
+    unmarked = None
+    if q:
+        try:
+            marked = search_service(session.connection()).marked_paragraphs(
+                session, query, statement_pk=statement.pk
+            )
+        except SearchRefused as refused:  # the statement is shown all the same, unmarked
+            unmarked = refused.reason
     previous, following = queries.neighbours(session, statement=statement)
     catalogue_topic = queries.catalogue_topic(session, symbol=statement.symbol)
     heading = heading_topic(statement, catalogue_topic)
@@ -144,6 +150,7 @@ def statement_page(
             "statement": statement,
             "paragraphs": queries.paragraphs_of(session, statement=statement),
             "marked": marked,
+            "unmarked": unmarked,
             "q": q,
             "query": query,
             "previous": previous,
@@ -160,7 +167,7 @@ def statement_page(
 @router.get("/statements/{statement_id}/paragraphs/{number}", response_class=HTMLResponse)
 def paragraph_page(
     statement_id: str,
-    number: Annotated[int, Path(ge=1, le=10_000)],
+    number: Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS)],
     request: Request,
     session: SessionDep,
 ) -> Response:

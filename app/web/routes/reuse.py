@@ -10,15 +10,16 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.language import precedents
-from app.language.diff import word_diff
+from app.language.diff import compare_words
 from app.language.shingles import overlap, words
+from app.parse.statement import MAX_PARAGRAPHS
 from app.store.queries import Located
 from app.web.deps import SessionDep
 from app.web.templating import templates
 
 router = APIRouter()
 
-ParagraphNumber = Annotated[int, Path(ge=1, le=10_000, description="Paragraph number")]
+ParagraphNumber = Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS, description="Paragraph number")]
 
 
 def _located(session: Session, statement_id: str, number: int) -> Located:
@@ -49,6 +50,7 @@ def compare_page(
     other = _located(session, other_id, other_number)
     old, new = sorted([this, other], key=lambda x: x.sort_key)
     measure = overlap(words(old.paragraph.plain), words(new.paragraph.plain))
+    comparison = compare_words(old.paragraph.plain, new.paragraph.plain)
     return templates.TemplateResponse(
         request,
         "compare.html",
@@ -57,7 +59,8 @@ def compare_page(
             "other": other,
             "old": old,
             "new": new,
-            "pieces": word_diff(old.paragraph.plain, new.paragraph.plain),
+            "pieces": comparison.pieces,
+            "word_by_word": comparison.exact,
             "measure": measure,
             "related": precedents.related_paragraphs(session, paragraph=this.paragraph),
         },

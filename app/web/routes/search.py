@@ -12,19 +12,19 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Query as Param
 from fastapi.responses import (
     HTMLResponse,
-    PlainTextResponse,
     RedirectResponse,
     Response,
 )
 
 from app.parse.ids import symbol_to_id
 from app.search.cache import LRU
-from app.search.query import Query, parse_query
+from app.search.query import MAX_EXCLUDED, MAX_TERMS, Query, parse_query
 from app.search.results import (
     After,
     AgendaCounts,
     DateSort,
     Filters,
+    SearchRefused,
     SearchResult,
     Sort,
     UnknownPosition,
@@ -38,6 +38,7 @@ from app.web.charts import Chart, year_chart
 from app.web.deps import RememberedDep, SessionDep
 from app.web.pagecache import Remembered
 from app.web.paging import LINK_HEADER, Cursor, CursorParam
+from app.web.params import SearchYear
 from app.web.routes.lookup import STALE_CURSOR, cursor_statement
 from app.web.schemas import Problem, SearchHit, SearchResponse, StatementSummary
 from app.web.templating import templates
@@ -45,7 +46,7 @@ from app.web.templating import templates
 router = APIRouter()
 
 QueryText = Annotated[str, Param(max_length=5000, description="What to search for")]
-Year = Annotated[int | None, Param(ge=1946, le=2100)]
+Year = SearchYear
 AgendaItem = Annotated[str | None, Param(max_length=500)]
 SortParam = Annotated[Sort, Param(description="relevance, newest or oldest")]
 DateSortParam = Annotated[DateSort, Param(description="newest or oldest")]
@@ -97,7 +98,9 @@ def run_search(
     after: After | None = None,
 ) -> tuple[Query, SearchResult]:
     """Parse and run a search (shared by the page, the API, feeds and exports); a 400 when
-    `after` (from a cursor) names a paragraph no longer there."""
+    `after` (from a cursor) names a paragraph no longer there. A search too broad or too
+    expensive raises `SearchRefused`, which the app answers 400 with the reason (`app.web.app`;
+    the results page shows it in the page)."""
     query = parse_query(q)
     try:
         result = search_service(session.connection()).search(
@@ -109,6 +112,12 @@ def run_search(
 
 
 NOTHING_TO_FIND = "The query is empty: give words or a phrase to find."
+
+
+def server_timing(cost: float) -> dict[str, str]:
+    """A search's cost by its budget's own accounting (processor milliseconds), for the
+    reader's tools and the benchmarks."""
+    return {"Server-Timing": f'search;dur={cost * 1000:.1f};desc="processor time"'}
 
 
 def nothing_to_search(query: Query) -> NoReturn:
@@ -204,12 +213,16 @@ def search_page(
     symbol = _open_symbol(session, query)
     if isinstance(symbol, Response):
         return symbol
+    refused = None
     if symbol is not None and symbol.statement is not None:
         result = SearchResult(query)  # only the notice: S/PRST/2023/6 has no paragraph 99
     else:
-        query, result = run_search(
-            session, q, options.filters(), sort=options.sort, limit=20, offset=(page - 1) * 20
-        )
+        try:
+            query, result = run_search(
+                session, q, options.filters(), sort=options.sort, limit=20, offset=(page - 1) * 20
+            )
+        except SearchRefused as exc:  # the page says why, with the form to narrow it
+            refused, result = exc, SearchResult(query, cost=exc.cost)
     chart, coverage = _history(session, kept, result)
     agendas = (
         search_service(session.connection()).agenda_counts(
@@ -239,11 +252,18 @@ def search_page(
             "agenda_items": _agenda_items(session),
             "newest_url": _sorted_url(request, "newest"),
             "oldest_url": _sorted_url(request, "oldest"),
+            "refused": refused.reason if refused else None,
         },
+        status_code=400 if refused else 200,
+        headers=server_timing(result.cost),
     )
 
 
-@router.get("/search/history.csv", response_class=PlainTextResponse)
+@router.get(
+    "/search/history.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def search_history_csv(
     session: SessionDep, kept: RememberedDep, options: OptionsDep, q: QueryText = ""
 ) -> Response:
@@ -270,7 +290,11 @@ def search_history_csv(
 @router.get("/search/help", response_class=HTMLResponse)
 def search_help(request: Request) -> Response:
     limits = search_service(request.app.state.engine).limits
-    return templates.TemplateResponse(request, "search_help.html", asdict(limits))
+    return templates.TemplateResponse(
+        request,
+        "search_help.html",
+        {**asdict(limits), "max_terms": MAX_TERMS, "max_excluded": MAX_EXCLUDED},
+    )
 
 
 MAX_OFFSET = 1_000_000
@@ -283,8 +307,9 @@ MAX_OFFSET = 1_000_000
         200: {"headers": LINK_HEADER},
         400: {
             "model": Problem,
-            "description": "Nothing in the query can be searched, or a "
-            "cursor this archive did not give (or whose paragraph is gone)",
+            "description": "The search is too broad or too expensive to answer (the detail "
+            "says why and how to narrow it), or a cursor this archive did not give (or whose "
+            "paragraph is gone)",
         },
     },
 )
@@ -302,14 +327,18 @@ def api_search(
 
     Pages: the `Link` header names the next (by a `cursor` when sorted by date, which reaches
     any depth) and previous pages. `agenda_items` counts the statements matching per agenda
-    item, as `years` does per year."""
+    item, as `years` does per year.
+
+    A query with nothing searchable in it (only punctuation, or only operators such as `OR`)
+    finds nothing: 200 with no results and `notes` saying what was ignored. A query too broad
+    or too expensive to answer (many words or prefixes, or more than a request may spend) is a
+    400 with the reason. The `Server-Timing` header says what the search cost the server."""
     at = paging.decode(cursor) if cursor else None
     after = position(session, at, options.sort) if at else None
     query, result = run_search(
         session, q, options.filters(), sort=options.sort, limit=limit, offset=offset, after=after
     )
-    if query.empty:
-        nothing_to_search(query)
+    response.headers.update(server_timing(result.cost))
     seen = (at.seen if at else 0) + offset
     hits = result.hits
     next_cursor = next_offset = None
@@ -333,7 +362,7 @@ def api_search(
         total_paragraphs=result.total_paragraphs,
         total_statements=result.total_statements,
         capped=result.capped,
-        notes=query.notes,
+        notes=query.notes or ([NOTHING_TO_FIND] if query.empty else []),
         results=[
             SearchHit(
                 statement=StatementSummary.of(hit.statement, counts.get(hit.statement.pk or 0, 0)),
