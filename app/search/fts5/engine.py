@@ -765,7 +765,7 @@ def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
     if not pks:
         return {}
     # A statement row carries its whole source file; a hit needs only its summary.
-    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    big: tuple[Any, ...] = (Statement.source_zlib, Statement.intro, Statement.footnotes)
     rows = session.exec(
         select(Statement).where(col(Statement.pk).in_(pks)).options(*(defer(c) for c in big))
     )
