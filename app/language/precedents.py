@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from app.store.models import Paragraph, Statement
 from app.store.queries import Located
-from app.store.sql import as_date
+from app.store.sql import as_date, rows
 
 
 @dataclass(frozen=True)
@@ -144,39 +145,30 @@ def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Relate
 def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNote]:
     """For each paragraph number of `statement` that shares language: where it was first
     agreed (or, if here, where it was used next), and how many statements use it."""
-    numbers: dict[int, int] = {
-        pid: number
-        for pid, number in session.connection().exec_driver_sql(
-            "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,)
-        )
-    }
+    conn = session.connection()
+    numbers: dict[int, int] = dict(
+        rows(conn, "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,))
+    )
     if not numbers:
         return {}
     marks = ",".join(map(str, numbers))  # ints, not user text
-    # One pass over the pairs (both sides); the oldest related statement of each paragraph is
+    # One read of the pairs (both sides); the oldest related statement of each paragraph is
     # picked here rather than by SQL (a grouped self-join of the pairs cost 10x the reading).
-    by_own: dict[int, list[Related]] = {}
-    statements: dict[int, StatementRef] = {}
-    rows = session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks))
-    for pid, spk, sid, symbol, date, opid, onumber, shared, cov, other_cov, sim in rows:
-        ref = statements.get(spk)
-        if ref is None:
-            ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date))
-        by_own.setdefault(pid, []).append(
-            Related(ref, ParagraphRef(opid, onumber), shared, cov, other_cov, sim)
-        )
+    # A statement's date and id sort it (dates compare as their ISO text on both engines).
+    by_own: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows(conn, RELATED_SQL.format(ids=marks)):
+        by_own.setdefault(row[0], []).append(row)
     notes: dict[int, ReuseNote] = {}
     own = (statement.date, statement.id)
     for pid in sorted(by_own):
         related = by_own[pid]
-        first = min((r.statement.date, r.statement.id) for r in related)
+        first = min((str(r[4]), r[2]) for r in related)
+        chosen = sorted((r for r in related if (str(r[4]), r[2]) == first), key=lambda r: r[6])
+        ref = StatementRef(chosen[0][1], chosen[0][2], chosen[0][3], as_date(chosen[0][4]))
         notes[numbers[pid]] = ReuseNote(
-            first=sorted(
-                (r for r in related if (r.statement.date, r.statement.id) == first),
-                key=lambda r: r.paragraph.number,
-            ),
-            earlier=first < own,
-            statements=1 + len({r.statement.pk for r in related}),
+            first=[Related(ref, ParagraphRef(r[5], r[6]), *r[7:]) for r in chosen],
+            earlier=(ref.date, ref.id) < own,
+            statements=1 + len({r[1] for r in related}),
         )
     return notes
 
