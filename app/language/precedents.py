@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.language.services import fingerprint_index
 from app.store.models import Paragraph, Statement
 from app.store.queries import Located
 from app.store.sql import as_date, rows
@@ -94,16 +95,22 @@ def paragraph_at(session: Session, *, statement_id: str, number: int) -> Located
 RELATED_SQL = """
     SELECT r.paragraph_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
            r.shared_words, r.coverage, r.other_coverage, r.similarity
-    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.other_id
-    JOIN statement s ON s.pk = p.statement_pk
+    FROM paragraph_reuse r JOIN paragraph p {p_hint} ON p.id = r.other_id
+    JOIN statement s {s_hint} ON s.pk = p.statement_pk
     WHERE r.paragraph_id IN ({ids})
     UNION ALL
     SELECT r.other_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
            r.other_shared_words, r.other_coverage, r.coverage, r.similarity
-    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.paragraph_id
-    JOIN statement s ON s.pk = p.statement_pk
+    FROM paragraph_reuse r JOIN paragraph p {p_hint} ON p.id = r.paragraph_id
+    JOIN statement s {s_hint} ON s.pk = p.statement_pk
     WHERE r.other_id IN ({ids})
 """
+
+
+def _related_sql(session: Session, marks: str) -> str:
+    """RELATED_SQL for these paragraph ids (ints, not user text), as the engine best reads it."""
+    hints = fingerprint_index(session.connection()).RELATED_HINTS
+    return RELATED_SQL.format(ids=marks, **hints)
 
 
 def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, list[Related]]:
@@ -126,7 +133,7 @@ def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, l
         cov,
         other_cov,
         sim,
-    ) in session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks)):
+    ) in session.connection().exec_driver_sql(_related_sql(session, marks)):
         ref = statements.get(spk)
         if ref is None:
             ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date))
@@ -156,7 +163,7 @@ def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNot
     # picked here rather than by SQL (a grouped self-join of the pairs cost 10x the reading).
     # A statement's date and id sort it (dates compare as their ISO text on both engines).
     by_own: dict[int, list[tuple[Any, ...]]] = {}
-    for row in rows(conn, RELATED_SQL.format(ids=marks)):
+    for row in rows(conn, _related_sql(session, marks)):
         by_own.setdefault(row[0], []).append(row)
     notes: dict[int, ReuseNote] = {}
     own = (statement.date, statement.id)

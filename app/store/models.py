@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 
-from sqlalchemy import Column, Computed, String
+from sqlalchemy import Column, Computed, Index, String
 from sqlmodel import Field, SQLModel
 
 
 class Statement(SQLModel, table=True):
     """One presidential statement, as parsed from its preferred source."""
+
+    # What a mention of it shows, read without its row (app.language.precedents).
+    __table_args__ = (Index("ix_statement_ref", "pk", "date", "id", "symbol"),)
 
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(index=True, unique=True, description="Stable public id used in URLs")
@@ -59,6 +62,9 @@ def unmarked_of(text: str, plain: str) -> str | None:
 
 class Paragraph(SQLModel, table=True):
     """A numbered paragraph of a statement; `number` is its permalink (`#p{number}`)."""
+
+    # Where it is, read without its row (app.language.precedents).
+    __table_args__ = (Index("ix_paragraph_place", "id", "statement_pk", "number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     # Found through the unique (statement_pk, number) index.
