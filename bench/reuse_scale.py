@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -84,17 +85,14 @@ def load(db: Path, texts: list[str]) -> list[int]:
             day = dt.date(1994, 1, 1) + dt.timedelta(days=n // 3)
             pk = conn.execute(
                 text(
-                    "INSERT INTO statement (id, title, date, year, source_name, source_text,"
-                    " content_hash, created_at, updated_at) VALUES (:id, 't', :d, :y, 's', '',"
+                    "INSERT INTO statement (id, title, date, year, source_name, source_zlib,"
+                    " content_hash, created_at, updated_at) VALUES (:id, 't', :d, :y, 's', :z,"
                     " '', :now, :now)"
                 ),
-                {"id": f"bench-{n}", "d": day, "y": day.year, "now": now},
+                {"id": f"bench-{n}", "d": day, "y": day.year, "now": now, "z": zlib.compress(b"")},
             ).lastrowid
             conn.execute(
-                text(
-                    "INSERT INTO paragraph (statement_pk, number, text, plain)"
-                    " VALUES (:pk, :n, :t, :t)"
-                ),
+                text("INSERT INTO paragraph (statement_pk, number, text) VALUES (:pk, :n, :t)"),
                 [
                     {"pk": pk, "n": i + 1, "t": t}
                     for i, t in enumerate(texts[start : start + PARAGRAPHS_PER_STATEMENT])

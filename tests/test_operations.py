@@ -42,9 +42,7 @@ def test_check_passes_on_a_fresh_archive(seeded_db: Path) -> None:
 @pytest.mark.sqlite_only  # the SQLite file: its FTS5 shadow tables, its backup, its pages, its WAL
 def test_check_reports_index_drift(seeded_db: Path) -> None:
     conn = sqlite3.connect(seeded_db)
-    conn.execute(
-        "INSERT INTO paragraph(statement_pk, number, text, plain) VALUES (1, 99, 'x', 'x')"
-    )
+    conn.execute("INSERT INTO paragraph(statement_pk, number, text) VALUES (1, 99, 'x')")
     conn.commit()
     conn.close()
     report = check(seeded_db)

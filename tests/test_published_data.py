@@ -87,9 +87,11 @@ def test_the_same_folder_from_elsewhere_is_the_same_archive(
 
 def test_revision_0011_rewrites_the_full_paths_an_older_archive_stored(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
-    command.upgrade(alembic_config(db), "0010")  # the revision before 0011
+    command.upgrade(alembic_config(db), "head")
     engine = make_engine(db)
     ingest(engine, [statements_folder(tmp_path / "machine")])
+    engine.dispose()
+    command.downgrade(alembic_config(db), "0010")  # the revision before 0011
     host = "/home/someone/un-documents/statements"
     with engine.begin() as conn:  # what ingests before revision 0011 stored
         conn.exec_driver_sql("UPDATE source SET path = ? || '/' || substr(path, 12)", (host,))

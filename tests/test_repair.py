@@ -5,6 +5,7 @@ changed (tables of must-repair and must-not-repair cases for each class of damag
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -315,9 +316,11 @@ def test_ingest_repairs_a_split_whose_pieces_are_both_common_words(
         for s, p in index_hits(engine, '"all member states to improve border"')
     ]
     with engine.connect() as conn:
-        source = conn.exec_driver_sql(
-            "SELECT source_text FROM statement WHERE source_name = 'damaged.txt'"
-        ).scalar_one()
+        source = zlib.decompress(
+            conn.exec_driver_sql(
+                "SELECT source_zlib FROM statement WHERE source_name = 'damaged.txt'"
+            ).scalar_one()
+        ).decode("utf-8")
     assert (
         "damaged.txt",
         "The Security Council calls on all Member States to improve border management.",

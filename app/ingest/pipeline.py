@@ -43,7 +43,7 @@ from app.parse.lexicon import Evidence
 from app.parse.repair import repair, repairs_between
 from app.parse.text import strip_emphasis
 from app.search.services import search_index
-from app.store.models import Corrigendum
+from app.store.models import Corrigendum, unmarked_of
 from app.store.services import mark_changed, settle
 
 __all__ = ["FileOutcome", "IngestReport", "ingest"]
@@ -83,8 +83,13 @@ def repair_new_paragraphs(session: Session, *, since_id: int, suspects: Iterable
                 continue
             printed = printed or text
             conn.exec_driver_sql(
-                "UPDATE paragraph SET text = ?, plain = ?, printed = ? WHERE id = ?",
-                (fixed, strip_emphasis(fixed), None if fixed == printed else printed, rowid),
+                "UPDATE paragraph SET text = ?, unmarked = ?, printed = ? WHERE id = ?",
+                (
+                    fixed,
+                    unmarked_of(fixed, strip_emphasis(fixed)),
+                    None if fixed == printed else printed,
+                    rowid,
+                ),
             )
             changed.append(rowid)
     # What the parsing processes derived from the damaged text is derived again, repaired.

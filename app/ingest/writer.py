@@ -9,6 +9,7 @@ id stays an alias. New rows are written in batches with driver-level executemany
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from app.parse.furniture import looks_official
 from app.parse.ids import derived_id, symbol_to_id
 from app.parse.text import fold
 from app.search.services import search_index
-from app.store.models import Alias, Paragraph, Source, Statement
+from app.store.models import Alias, Paragraph, Source, Statement, pack_source, unmarked_of
 from app.store.services import bulk_loader
 
 
@@ -151,7 +152,7 @@ class Writer:
             "intro": parsed.intro,
             "footnotes": parsed.footnotes,
             "source_name": item.path.name,
-            "source_text": item.raw_text,
+            "source_zlib": pack_source(item.raw_text),
             "content_hash": item.digest,
             "updated_at": self.now,
         }
@@ -181,7 +182,7 @@ class Writer:
                     "statement_pk": pk,
                     "number": p.number,
                     "text": p.text,
-                    "plain": p.plain,
+                    "unmarked": unmarked_of(p.text, p.plain),
                     "printed": p.printed,
                 }
             )
@@ -293,10 +294,10 @@ class Writer:
         self.flush()
         text = (
             self.session.connection()
-            .exec_driver_sql("SELECT source_text FROM statement WHERE pk = ?", (pk,))
+            .exec_driver_sql("SELECT source_zlib FROM statement WHERE pk = ?", (pk,))
             .scalar()
         )
-        return looks_official(text or "")
+        return looks_official(zlib.decompress(text).decode("utf-8") if text else "")
 
     def _update(self, item: Prepared, source: _SourceRow) -> FileOutcome:
         """A changed file: its statement is rewritten in place, keeping its pk and id."""

@@ -9,7 +9,7 @@ how a batch's candidates are found in one pass is the engine's, behind `Fingerpr
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from sqlalchemy import Connection
 
@@ -20,6 +20,10 @@ Row = tuple[int, int, int, int, float, float, float]
 
 
 class FingerprintIndex(Protocol):
+    RELATED_HINTS: ClassVar[dict[str, str]]
+    """How the reads of related paragraphs reach each one's number and statement: SQL put
+    after `paragraph p` and `statement s` in `app.language.precedents.RELATED_SQL`."""
+
     def paragraph_rows(
         self, conn: Connection, ids: Iterable[int]
     ) -> Iterator[tuple[int, int, str, str]]:

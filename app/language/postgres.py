@@ -7,10 +7,13 @@ three set statements per batch; only what PostgreSQL spells differently is resta
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from app.language.sqlite import SqliteFingerprints
 
 
 class PostgresFingerprints(SqliteFingerprints):
+    RELATED_HINTS: ClassVar[dict[str, str]] = {"p_hint": "", "s_hint": ""}  # planner's choice
     POSTINGS_SQL = """
         INSERT INTO reuse_fingerprint (hash, paragraph_id)
         SELECT hash, paragraph_id FROM (

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.language.services import fingerprint_index
 from app.store.models import Paragraph, Statement
 from app.store.queries import Located
-from app.store.sql import as_date
+from app.store.sql import as_date, rows
 
 
 @dataclass(frozen=True)
@@ -93,16 +95,22 @@ def paragraph_at(session: Session, *, statement_id: str, number: int) -> Located
 RELATED_SQL = """
     SELECT r.paragraph_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
            r.shared_words, r.coverage, r.other_coverage, r.similarity
-    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.other_id
-    JOIN statement s ON s.pk = p.statement_pk
+    FROM paragraph_reuse r JOIN paragraph p {p_hint} ON p.id = r.other_id
+    JOIN statement s {s_hint} ON s.pk = p.statement_pk
     WHERE r.paragraph_id IN ({ids})
     UNION ALL
     SELECT r.other_id, s.pk, s.id, s.symbol, s.date, p.id, p.number,
            r.other_shared_words, r.other_coverage, r.coverage, r.similarity
-    FROM paragraph_reuse r JOIN paragraph p ON p.id = r.paragraph_id
-    JOIN statement s ON s.pk = p.statement_pk
+    FROM paragraph_reuse r JOIN paragraph p {p_hint} ON p.id = r.paragraph_id
+    JOIN statement s {s_hint} ON s.pk = p.statement_pk
     WHERE r.other_id IN ({ids})
 """
+
+
+def _related_sql(session: Session, marks: str) -> str:
+    """RELATED_SQL for these paragraph ids (ints, not user text), as the engine best reads it."""
+    hints = fingerprint_index(session.connection()).RELATED_HINTS
+    return RELATED_SQL.format(ids=marks, **hints)
 
 
 def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, list[Related]]:
@@ -125,7 +133,7 @@ def _related_rows(session: Session, paragraph_ids: Iterable[int]) -> dict[int, l
         cov,
         other_cov,
         sim,
-    ) in session.connection().exec_driver_sql(RELATED_SQL.format(ids=marks)):
+    ) in session.connection().exec_driver_sql(_related_sql(session, marks)):
         ref = statements.get(spk)
         if ref is None:
             ref = statements[spk] = StatementRef(spk, sid, symbol, as_date(date))
@@ -141,45 +149,34 @@ def related_paragraphs(session: Session, *, paragraph: Paragraph) -> list[Relate
     return _related_rows(session, [paragraph.id])[paragraph.id]
 
 
-# For each paragraph of a statement: the related paragraphs of the oldest related statement,
-# and how many statements are related, from one pass over its pairs (both sides).
-NOTES_SQL = f"""
-    WITH rel (own, spk, sid, symbol, date, pid, number, shared, cov, other_cov, sim) AS (
-        {RELATED_SQL}
-    ),
-    firsts AS (
-        SELECT own, min(date || ' ' || sid) AS first, count(DISTINCT spk) AS statements
-        FROM rel GROUP BY own
-    )
-    SELECT rel.*, firsts.statements FROM rel
-    JOIN firsts ON firsts.own = rel.own AND rel.date || ' ' || rel.sid = firsts.first
-    ORDER BY rel.own, rel.number
-"""
-
-
 def reuse_notes(session: Session, *, statement: Statement) -> dict[int, ReuseNote]:
     """For each paragraph number of `statement` that shares language: where it was first
     agreed (or, if here, where it was used next), and how many statements use it."""
-    numbers: dict[int, int] = {
-        pid: number
-        for pid, number in session.connection().exec_driver_sql(
-            "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,)
-        )
-    }
+    conn = session.connection()
+    numbers: dict[int, int] = dict(
+        rows(conn, "SELECT id, number FROM paragraph WHERE statement_pk = ?", (statement.pk,))
+    )
     if not numbers:
         return {}
+    marks = ",".join(map(str, numbers))  # ints, not user text
+    # One read of the pairs (both sides); the oldest related statement of each paragraph is
+    # picked here rather than by SQL (a grouped self-join of the pairs cost 10x the reading).
+    # A statement's date and id sort it (dates compare as their ISO text on both engines).
+    by_own: dict[int, list[tuple[Any, ...]]] = {}
+    for row in rows(conn, _related_sql(session, marks)):
+        by_own.setdefault(row[0], []).append(row)
     notes: dict[int, ReuseNote] = {}
     own = (statement.date, statement.id)
-    marks = ",".join(map(str, numbers))  # ints, not user text
-    rows = session.connection().exec_driver_sql(NOTES_SQL.format(ids=marks))
-    for pid, spk, sid, symbol, date, opid, onumber, shared, cov, other_cov, sim, count in rows:
-        ref = StatementRef(spk, sid, symbol, as_date(date))
-        note = notes.get(numbers[pid])
-        if note is None:
-            note = notes[numbers[pid]] = ReuseNote(
-                earlier=(ref.date, ref.id) < own, statements=1 + count
-            )
-        note.first.append(Related(ref, ParagraphRef(opid, onumber), shared, cov, other_cov, sim))
+    for pid in sorted(by_own):
+        related = by_own[pid]
+        first = min((str(r[4]), r[2]) for r in related)
+        chosen = sorted((r for r in related if (str(r[4]), r[2]) == first), key=lambda r: r[6])
+        ref = StatementRef(chosen[0][1], chosen[0][2], chosen[0][3], as_date(chosen[0][4]))
+        notes[numbers[pid]] = ReuseNote(
+            first=[Related(ref, ParagraphRef(r[5], r[6]), *r[7:]) for r in chosen],
+            earlier=(ref.date, ref.id) < own,
+            statements=1 + len({r[1] for r in related}),
+        )
     return notes
 
 

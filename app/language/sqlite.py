@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator
+from typing import ClassVar
 
 from sqlalchemy import Connection
 
@@ -28,6 +29,14 @@ POSTINGS_READ_SQL = """
 
 class SqliteFingerprints:
     """Fingerprints, n-grams and pairs of agreed language, stored in SQLite tables."""
+
+    # A statement page reads a few hundred related paragraphs, each a random row of two tables
+    # whose rows are large (a paragraph's text): read from small covering indexes instead
+    # (revision 0012), which SQLite's planner does not choose by itself for a rowid lookup.
+    RELATED_HINTS: ClassVar[dict[str, str]] = {
+        "p_hint": "INDEXED BY ix_paragraph_place",
+        "s_hint": "INDEXED BY ix_statement_ref",
+    }
 
     # A batch's fingerprints are listed in reuse_fingerprint for the first MAX_DF paragraphs (in
     # id order) holding each, then counted in reuse_hash. Candidates of a new paragraph: the earlier

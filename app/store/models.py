@@ -7,44 +7,83 @@ SQLModel does not describe; the migrations create it with its triggers.
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 
+from sqlalchemy import Column, Computed, Index, String
 from sqlmodel import Field, SQLModel
 
 
 class Statement(SQLModel, table=True):
     """One presidential statement, as parsed from its preferred source."""
 
+    # What a mention of it shows, read without its row (app.language.precedents).
+    __table_args__ = (Index("ix_statement_ref", "pk", "date", "id", "symbol"),)
+
     pk: int | None = Field(default=None, primary_key=True)
     id: str = Field(index=True, unique=True, description="Stable public id used in URLs")
     symbol: str | None = Field(default=None, index=True, unique=True)
     title: str
     date: dt.date = Field(index=True, description="Meeting date, or the date of issue")
-    year: int = Field(index=True)
+    year: int  # found through the (year, date) index
     meeting_number: int | None = Field(default=None, index=True)
     meeting_date: dt.date | None = None
-    agenda_item: str | None = Field(default=None, index=True)
+    agenda_item: str | None = None  # found through the (agenda_item, date) index
     distribution_date: dt.date | None = None
     original_language: str | None = None
     intro: str | None = None
     footnotes: str | None = None
     source_name: str
-    source_text: str
+    source_zlib: bytes = Field(
+        description="The source file as ingested: its UTF-8 bytes, compressed with zlib"
+    )
     content_hash: str = Field(index=True)
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @property
+    def source_bytes(self) -> bytes:
+        """The source file's bytes (UTF-8), exactly as ingested."""
+        return zlib.decompress(self.source_zlib)
+
+    @property
+    def source_text(self) -> str:
+        return self.source_bytes.decode("utf-8")
+
+
+def pack_source(text: str) -> bytes:
+    """What `Statement.source_zlib` stores of a source file's text."""
+    return zlib.compress(text.encode("utf-8"), 9)
+
+
+def unmarked_of(text: str, plain: str) -> str | None:
+    """What `Paragraph.unmarked` stores: the plain text where it differs from the text."""
+    return None if plain == text else plain
 
 
 class Paragraph(SQLModel, table=True):
     """A numbered paragraph of a statement; `number` is its permalink (`#p{number}`)."""
 
+    # Where it is, read without its row (app.language.precedents).
+    __table_args__ = (Index("ix_paragraph_place", "id", "statement_pk", "number"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    statement_pk: int = Field(foreign_key="statement.pk", index=True)
+    # Found through the unique (statement_pk, number) index.
+    statement_pk: int = Field(foreign_key="statement.pk")
     number: int
     text: str = Field(
         description="The paragraph as archived, with *emphasis* marks; extraction damage "
         "repaired (split words rejoined, lost line-end hyphens put back; see `printed`)"
     )
-    plain: str = Field(description="The same words without markup: what search indexes")
+    unmarked: str | None = Field(
+        default=None,
+        description="The text without its *emphasis* marks, where it has some (None: the same "
+        "as `text`)",
+    )
+    plain: str = Field(
+        sa_column=Column(String, Computed("coalesce(unmarked, text)"), nullable=False),
+        description="The same words without markup: what search indexes (computed from "
+        "`unmarked` and `text`, stored once)",
+    )
     printed: str | None = Field(
         default=None,
         description="The paragraph as extracted, before the repairs of extraction damage in "
@@ -91,7 +130,7 @@ class CatalogueEntry(SQLModel, table=True):
     tables), whether or not its text is in the archive."""
 
     symbol: str = Field(primary_key=True)
-    year: int = Field(index=True)
+    year: int  # found through the (year, date) index
     date: dt.date | None = None
     meeting_record: str | None = None
     topic: str | None = None

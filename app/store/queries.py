@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import func, tuple_
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import defer, load_only
 from sqlmodel import Session, col, select
 
 from app.parse.ids import symbol_to_id
@@ -216,7 +216,11 @@ def agenda_items(session: Session) -> list[tuple[str, int]]:
 
 
 def statement_by_id(session: Session, *, statement_id: str) -> Statement | None:
-    return session.exec(select(Statement).where(Statement.id == statement_id)).first()
+    """The statement with that id (its source file read only if asked for)."""
+    source = defer(Statement.source_zlib)  # type: ignore[arg-type]
+    return session.exec(
+        select(Statement).where(Statement.id == statement_id).options(source)
+    ).first()
 
 
 def statement_by_symbol(session: Session, *, symbol: str) -> Statement | None:

@@ -21,6 +21,7 @@ from app.search.results import SearchRefused
 from app.search.warmup import Warmup
 from app.store.engine import make_engine
 from app.store.services import watch_version
+from app.web import fragments  # noqa: F401  (registers the page fragments with the templates)
 from app.web.deps import open_readers
 from app.web.middleware import ArchiveMiddleware
 from app.web.openapi import document_errors

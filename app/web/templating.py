@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -56,6 +57,7 @@ def paragraph_parts(text: str | Markup) -> tuple[Markup, list[tuple[str, Markup]
     return html[0], items
 
 
+@functools.lru_cache(maxsize=8192)  # strftime is slow, and a page names the same dates again
 def long_date(value: dt.date | None) -> str:
     """7 December 2023, as UN documents write dates."""
     return f"{value.day} {value:%B %Y}" if value else ""

@@ -35,6 +35,7 @@ import heapq
 import json
 import logging
 import sqlite3
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -83,8 +84,8 @@ SAMPLE_BUDGET = 3_000
 """...and about this many in all: fewer per year when the query spans many years."""
 MIN_SAMPLE = 20
 NATIVE_BM25_MAX = 10_000
-"""When the query's terms match at most this many paragraphs in all, FTS5's own bm25() scores
-(its count of every match is then cheap, and it reads no text)."""
+"""When the query's terms are single words matching at most this many paragraphs in all, FTS5's
+own bm25() scores (its count of every match is then cheap, and it reads no text)."""
 TERM_SAMPLE = 20
 """A term's count for its IDF reads at most this many matches per year: the logarithm
 forgives a rough estimate."""
@@ -166,6 +167,7 @@ PREFIX_WORD_OPEN_SQL = "SELECT term FROM paragraph_terms WHERE term >= :lo ORDER
 _timelines: PerVersion[Timeline] = PerVersion()
 _summaries: LRU[tuple[Any, ...], Summary] = LRU(1024)
 _prefix_words: LRU[tuple[Any, ...], tuple[str, ...] | None] = LRU(4096)
+_rankings: LRU[tuple[Any, ...], _Ranking] = LRU(256)
 
 
 def clear_caches(*, timelines: bool = True) -> None:
@@ -176,6 +178,7 @@ def clear_caches(*, timelines: bool = True) -> None:
         _timelines.clear()
     _summaries.clear()
     _prefix_words.clear()
+    _rankings.clear()
 
 
 def prepare(session: Session) -> bool:
@@ -422,10 +425,14 @@ def _past(
     return ranges
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Ranking:
-    page: list[int]
-    ranked: int
+    """The newest RANK_CAP matches (all of them when fewer) in order of relevance: ids and
+    scores, best first; kept per query, filters and version, so that the next page and the
+    same search again read no more than the rows they show."""
+
+    ids: array[int]
+    scores: array[float]
     capped: bool
     oldest: int | None
 
@@ -444,23 +451,31 @@ def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> 
         everywhere = ctx.timeline.spans(None, None)
         summarize = partial(_summarize, ctx, expression, everywhere, None, sample=TERM_SAMPLE)
         counts.append(_summaries.get_or_compute(key, summarize).paragraphs)
-    # bm25() also counts the excluded terms; they are rarely common.
-    native = sum(counts) <= NATIVE_BM25_MAX
+    # bm25() counts every phrase of the expression (the excluded ones too) over the whole
+    # index. For a word that is a walk along its list of paragraphs, cheap while the counts
+    # are small; a phrase of several words (or a prefix's words) is matched position by
+    # position everywhere, which costs a full scan when its words are common: those are
+    # scored here, from highlight(), whatever their counts.
+    single_words = all(len(t.tokens) == 1 and not t.prefix for t in [*terms, *query.excluded])
+    native = single_words and sum(counts) <= NATIVE_BM25_MAX
     paragraphs, words = ctx.totals()
     idfs = [idf(paragraphs, n) for n in counts]
     return Scorer(terms, idfs, words / max(1, paragraphs), native=native)
 
 
-def _ranked(
-    ctx: _Context,
-    expression: str,
-    scorer: Scorer,
-    spans: list[Span],
-    agenda: str | None,
-    offset: int,
-    limit: int,
+def _ranking(
+    ctx: _Context, expression: str, scorer: Scorer, spans: list[Span], filters: Filters
 ) -> _Ranking:
-    """One page by BM25 among the newest RANK_CAP matches (all of them when fewer)."""
+    """The query's matches by relevance, kept per version (see `_rank`)."""
+    key = (ctx.version, expression, filters, "rank") if ctx.version else None
+    compute = partial(_rank, ctx, expression, scorer, spans, filters.agenda_item)
+    return _rankings.get_or_compute(key, compute)
+
+
+def _rank(
+    ctx: _Context, expression: str, scorer: Scorer, spans: list[Span], agenda: str | None
+) -> _Ranking:
+    """BM25 of the newest RANK_CAP matches (all of them when fewer), best first."""
     tl = ctx.timeline
     candidates: list[Any] = []
     capped = False
@@ -492,8 +507,12 @@ def _ranked(
         score = scorer.score
         scored = [(score(c[1], length(c[2] or b"")), -c[0]) for c in candidates]
     scored.sort()  # equal scores (the same agreed text): the newest first
-    page = [-negative for _, negative in scored[offset : offset + limit]]
-    return _Ranking(page, len(candidates), capped, oldest)
+    return _Ranking(
+        array("q", [-negative for _, negative in scored]),
+        array("d", [value for value, _ in scored]),
+        capped,
+        oldest,
+    )
 
 
 # --- counts and history -----------------------------------------------------------------------
@@ -521,8 +540,13 @@ def _summarize(
     ranges = json.dumps([tl.bounds(p.first, p.stop) for _, p in pieces])
     samples: dict[int, list[int]] = {}
     for k, ids in ctx.rows(SAMPLE_SQL, {"q": expression, "ranges": ranges, "n": sample}):
-        samples[k] = [int(x) for x in ids.split(",")] if ids else []
-    tallies = [tally(tl, p, samples.get(k, []), sample, agenda) for k, (_, p) in enumerate(pieces)]
+        samples[k] = list(map(int, ids.split(","))) if ids else []
+    read = [samples.get(k, []) for k in range(len(pieces))]
+    segments = [tl.segments(rowids) for rowids in read]
+    tallies = [
+        tally(tl, p, rowids, sample, agenda, segs)
+        for (_, p), rowids, segs in zip(pieces, read, segments, strict=True)
+    ]
 
     keep = _keeper(tl, agenda)
     firsts, latests = [], []
@@ -535,8 +559,8 @@ def _summarize(
     key = _date_key(tl)
     by_agenda = (
         [
-            agenda_tally(tl, p, samples.get(k, []), t)
-            for k, ((_, p), t) in enumerate(zip(pieces, tallies, strict=True))
+            agenda_tally(tl, p, rowids, t, segs)
+            for (_, p), rowids, t, segs in zip(pieces, read, tallies, segments, strict=True)
         ]
         if agendas and agenda is None
         else []
@@ -656,11 +680,13 @@ def _search(
         return
 
     scorer = _scorer(ctx, query, summary, filters)
+    scores: dict[int, float] | None = None
     if sort == "relevance":
-        ranking = _ranked(ctx, expression, scorer, spans, agenda, offset, limit)
-        page = ranking.page
+        ranking = _ranking(ctx, expression, scorer, spans, filters)
+        page = ranking.ids[offset : offset + limit].tolist()
+        scores = dict(zip(page, ranking.scores[offset : offset + limit], strict=True))
         if ranking.capped:
-            result.ranked_among = ranking.ranked
+            result.ranked_among = len(ranking.ids)
             if ranking.oldest is not None:
                 result.ranked_since = dt.date.fromisoformat(tl.dates[tl.segment(ranking.oldest)])
     else:
@@ -673,7 +699,7 @@ def _search(
 
     rows = _paragraphs(ctx, [*page, summary.first, summary.latest])
     statements = _statements(session, {pk for pk, _ in rows.values()})
-    shown = _shown(ctx, expression, scorer, page)
+    shown = _shown(ctx, expression, scorer, page, scores)
     result.hits = [
         Hit(statements[rows[pid][0]], rows[pid][1], *shown.get(pid, (Markup(""), 0.0)))
         for pid in page
@@ -739,7 +765,7 @@ def _statements(session: Session, pks: set[int]) -> dict[int, Statement]:
     if not pks:
         return {}
     # A statement row carries its whole source file; a hit needs only its summary.
-    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    big: tuple[Any, ...] = (Statement.source_zlib, Statement.intro, Statement.footnotes)
     rows = session.exec(
         select(Statement).where(col(Statement.pk).in_(pks)).options(*(defer(c) for c in big))
     )
@@ -756,21 +782,29 @@ def _use(
 
 
 def _shown(
-    ctx: _Context, expression: str, scorer: Scorer, ids: list[int]
+    ctx: _Context,
+    expression: str,
+    scorer: Scorer,
+    ids: list[int],
+    scores: dict[int, float] | None,
 ) -> dict[int, tuple[Markup, float]]:
     """Whole paragraphs when short, an excerpt around the match when long, matches marked;
-    with each paragraph's score."""
+    with each paragraph's score: the ranking's when it ranked them (bm25() is not asked twice:
+    it counts the query's phrases over the whole index each time), else scored here."""
     if not ids:
         return {}
+    native = scorer.native and scores is None
     params = {"q": expression, "open": OPEN, "close": CLOSE, "tokens": SNIPPET_TOKENS}
     bounds = {"lo": min(ids), "hi": max(ids), "ids": json.dumps(ids)}
     out = {}
-    for rowid, whole, excerpt, size, *native in ctx.rows(
-        SHOWN_SQL[scorer.native], {**params, **bounds}
-    ):
+    for rowid, whole, excerpt, size, *bm25 in ctx.rows(SHOWN_SQL[native], {**params, **bounds}):
         words = length(size or b"")
         shown = whole if words < SNIPPET_FROM_WORDS else excerpt
-        out[rowid] = (marked(shown), native[0] if native else scorer.score(whole, words))
+        if scores is not None:
+            score = scores[rowid]
+        else:
+            score = bm25[0] if native else scorer.score(whole, words)
+        out[rowid] = (marked(shown), score)
     return out
 
 

@@ -46,10 +46,19 @@ class Summary:
     estimated_agendas: frozenset[str] = frozenset()
 
 
-def tally(tl: Timeline, piece: Piece, rowids: list[int], sample: int, agenda: str | None) -> Tally:
+def tally(
+    tl: Timeline,
+    piece: Piece,
+    rowids: list[int],
+    sample: int,
+    agenda: str | None,
+    segments: list[int] | None = None,
+) -> Tally:
     """Count or estimate one piece from the first `sample` matches in it (`rowids`, ascending;
-    fewer when the piece has fewer), keeping only those under `agenda` when one is given."""
-    segments = tl.segments(rowids)
+    fewer when the piece has fewer), keeping only those under `agenda` when one is given.
+    `segments`: each rowid's segment, when the caller has them (`Timeline.segments`)."""
+    if segments is None:
+        segments = tl.segments(rowids)
     if agenda is None:
         hits = [(r, s) for r, s in zip(rowids, segments, strict=True) if s >= 0]
     else:
@@ -88,14 +97,17 @@ class AgendaTally:
     estimated: frozenset[str | None]
 
 
-def agenda_tally(tl: Timeline, piece: Piece, rowids: list[int], t: Tally) -> AgendaTally:
+def agenda_tally(
+    tl: Timeline, piece: Piece, rowids: list[int], t: Tally, segments: list[int] | None = None
+) -> AgendaTally:
     """Split one piece's statements using the query (`t`, from the same sample `rowids`)
     among agenda items. A piece read whole is counted exactly. Otherwise the statements read
     whole are counted, and the rest of the piece's estimate is shared among the items of the
     statements not read, each weighted by its own rate of use among those read (the piece's
     rate for an item none of whose statements was read): the shares add up to the piece's
     estimate, so the agenda counts agree with the totals (but for rounding)."""
-    segments = tl.segments(rowids)
+    if segments is None:
+        segments = tl.segments(rowids)
     if t.exact:
         used = {s for s in segments if s >= 0}
         return AgendaTally(dict(Counter(tl.agendas[s] for s in used)), frozenset())

@@ -66,10 +66,12 @@ class Timeline:
 
     def __init__(self, rows: list[Row]) -> None:
         # Compact: a hundred thousand statements take a few megabytes (numbers in arrays,
-        # each distinct date and agenda item stored once).
+        # each distinct date and agenda item stored once). Where each segment starts and ends
+        # are lists: every match is looked up in them, and bisecting a list compares its ints
+        # as they are, where an array makes an int object at each step.
         shared: dict[str | None, str | None] = {}
-        self.starts = array("q", (r[0] for r in rows))
-        self.ends = array("q", (r[1] for r in rows))
+        self.starts: list[int] = [r[0] for r in rows]
+        self.ends: list[int] = [r[1] for r in rows]
         self.pks = array("q", (r[3] for r in rows))
         self.dates: list[str] = [shared.setdefault(r[4], r[4]) or "" for r in rows]
         self.years = array("q", (r[5] for r in rows))

@@ -376,7 +376,7 @@ def _statements(session: Session, pks: Iterable[int]) -> dict[int, Statement]:
     wanted = set(pks)
     if not wanted:
         return {}
-    big: tuple[Any, ...] = (Statement.source_text, Statement.intro, Statement.footnotes)
+    big: tuple[Any, ...] = (Statement.source_zlib, Statement.intro, Statement.footnotes)
     rows = session.exec(
         select(Statement).where(col(Statement.pk).in_(wanted)).options(*(defer(c) for c in big))
     )

@@ -104,7 +104,34 @@ def alembic_config(db_path: Path) -> Config:
 def migrate(db_path: Path) -> None:
     """Create the database if needed and upgrade its schema to the latest revision."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    before = _revision(db_path)
     command.upgrade(alembic_config(db_path), "head")
+    if before is not None and int(before) < SHRINKING_REVISION:
+        # 0012 stored each paragraph's text once and compressed the sources: the file gives
+        # the space back (outside the migration's transaction, as VACUUM must be).
+        conn = sqlite3.connect(db_path)
+        try:
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+
+
+SHRINKING_REVISION = 12
+"""The revision (0012) after which an upgraded file is VACUUMed once."""
+
+
+def _revision(db_path: Path) -> str | None:
+    """The archive's schema revision, None for a new file (or one never migrated)."""
+    if not db_path.is_file():
+        return None
+    conn = sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    finally:
+        conn.close()
+    return str(row[0]) if row else None
 
 
 def schema_is_current(db_path: Path) -> bool:

@@ -199,7 +199,7 @@ def source_text(statement_id: str, request: Request, session: SessionDep) -> Res
     found = statement_or_redirect(request, session, statement_id)
     if isinstance(found, RedirectResponse):
         return found
-    return PlainTextResponse(found.source_text)
+    return PlainTextResponse(found.source_bytes)
 
 
 @router.get("/meetings/{number}", response_class=HTMLResponse)
