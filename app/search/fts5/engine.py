@@ -83,6 +83,8 @@ SAMPLE = 100
 SAMPLE_BUDGET = 3_000
 """...and about this many in all: fewer per year when the query spans many years."""
 MIN_SAMPLE = 20
+PROBE = 500
+"""Counts first read this many matches in one pass: a query with fewer is counted from it."""
 NATIVE_BM25_MAX = 10_000
 """When the query's terms are single words matching at most this many paragraphs in all, FTS5's
 own bm25() scores (its count of every match is then cheap, and it reads no text)."""
@@ -108,6 +110,10 @@ SAMPLE_SQL = (
     " SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
     " AND rowid BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')"
     " ORDER BY rowid LIMIT :n)) FROM json_each(:ranges) AS r"
+)
+PROBE_SQL = (
+    "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid BETWEEN :lo AND :hi ORDER BY rowid LIMIT :n"
 )
 SCAN_SQL = {
     descending: "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
@@ -537,11 +543,7 @@ def _summarize(
     if agenda is not None:  # matches are sampled before the agenda test: read more of them
         share = tl.count(0, len(tl.starts), agenda)[1] / max(1, tl.total_paragraphs)
         sample = min(AGENDA_SAMPLE_MAX, round(sample / share)) if share else sample
-    ranges = json.dumps([tl.bounds(p.first, p.stop) for _, p in pieces])
-    samples: dict[int, list[int]] = {}
-    for k, ids in ctx.rows(SAMPLE_SQL, {"q": expression, "ranges": ranges, "n": sample}):
-        samples[k] = list(map(int, ids.split(","))) if ids else []
-    read = [samples.get(k, []) for k in range(len(pieces))]
+    read = _samples(ctx, expression, [tl.bounds(p.first, p.stop) for _, p in pieces], sample)
     segments = [tl.segments(rowids) for rowids in read]
     tallies = [
         tally(tl, p, rowids, sample, agenda, segs)
@@ -574,6 +576,34 @@ def _summarize(
         latest=max(latests, key=key) if latests else None,
         agendas=by_agenda,
     )
+
+
+def _samples(
+    ctx: _Context, expression: str, ranges: list[tuple[int, int]], sample: int
+) -> list[list[int]]:
+    """The first `sample` matches (fewer when there are fewer) in each of the ascending,
+    disjoint id `ranges`. One pass reads the first PROBE matches of them all: every range it
+    read to the end (all of them, for a query with fewer matches: one statement instead of one
+    per year) is cut from it; the rest are read each on its own, in one statement."""
+    lo, hi = ranges[0][0], ranges[-1][1]
+    probe = [r[0] for r in ctx.rows(PROBE_SQL, {"q": expression, "lo": lo, "hi": hi, "n": PROBE})]
+    # Every match up to `known` was read.
+    known = hi if len(probe) < PROBE else probe[-1]
+    out: list[list[int] | None] = []
+    for start, end in ranges:
+        at = bisect_left(probe, start)
+        if end <= known:
+            out.append(probe[at : min(bisect_right(probe, end), at + sample)])
+        elif start <= known and bisect_right(probe, end) - at >= sample:
+            out.append(probe[at : at + sample])
+        else:
+            out.append(None)
+    rest = [k for k, found in enumerate(out) if found is None]
+    if rest:
+        params = {"q": expression, "ranges": json.dumps([ranges[k] for k in rest]), "n": sample}
+        for k, ids in ctx.rows(SAMPLE_SQL, params):
+            out[rest[k]] = list(map(int, ids.split(","))) if ids else []
+    return [found or [] for found in out]
 
 
 def _edge(
