@@ -104,12 +104,12 @@ SNIPPET_FROM_WORDS = 80
 SNIPPET_TOKENS = 48
 # --- SQL --------------------------------------------------------------------------------------
 
-# For each id range (a year of one run), its first :n matches as "id,id,...".
+# An id range's (a year of one run) first :n matches as "id,id,...". One statement per range:
+# a single statement walking a JSON list of the ranges took twice as long (1.5 against 0.7 ms
+# for 31 years of a phrase).
 SAMPLE_SQL = (
-    "SELECT r.key, (SELECT group_concat(rowid) FROM ("
-    " SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
-    " AND rowid BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')"
-    " ORDER BY rowid LIMIT :n)) FROM json_each(:ranges) AS r"
+    "SELECT group_concat(rowid) FROM (SELECT rowid FROM paragraph_fts"
+    " WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY rowid LIMIT :n)"
 )
 PROBE_SQL = (
     "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
@@ -584,7 +584,7 @@ def _samples(
     """The first `sample` matches (fewer when there are fewer) in each of the ascending,
     disjoint id `ranges`. One pass reads the first PROBE matches of them all: every range it
     read to the end (all of them, for a query with fewer matches: one statement instead of one
-    per year) is cut from it; the rest are read each on its own, in one statement."""
+    per year) is cut from it; the rest are read each on its own."""
     lo, hi = ranges[0][0], ranges[-1][1]
     probe = [r[0] for r in ctx.rows(PROBE_SQL, {"q": expression, "lo": lo, "hi": hi, "n": PROBE})]
     # Every match up to `known` was read.
@@ -598,11 +598,12 @@ def _samples(
             out.append(probe[at : at + sample])
         else:
             out.append(None)
-    rest = [k for k, found in enumerate(out) if found is None]
-    if rest:
-        params = {"q": expression, "ranges": json.dumps([ranges[k] for k in rest]), "n": sample}
-        for k, ids in ctx.rows(SAMPLE_SQL, params):
-            out[rest[k]] = list(map(int, ids.split(","))) if ids else []
+    for k, found in enumerate(out):
+        if found is None:
+            lo, hi = ranges[k]
+            params = {"q": expression, "lo": lo, "hi": hi, "n": sample}
+            ids = ctx.rows(SAMPLE_SQL, params)[0][0]
+            out[k] = list(map(int, ids.split(","))) if ids else []
     return [found or [] for found in out]
 
 
