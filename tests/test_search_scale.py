@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.ingest.pipeline import ingest
 from app.search.fts5 import engine as search
@@ -25,6 +26,10 @@ from tests.conftest import SEED_2012, SEED_2023
 from tests.html import words
 
 ORGANIZED = '"organized criminal groups and networks"'
+FIRST_MATCHES = (
+    "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid BETWEEN ? AND ?"
+    " ORDER BY rowid LIMIT ?"
+)
 
 
 def api(client: TestClient, q: str, **params: object) -> dict:
@@ -108,6 +113,32 @@ def test_busy_years_are_estimated_and_the_page_says_so(
     page = client.get("/search", params={"q": "council"}).text
     assert "About <strong>" in page and "in about <strong>" in page
     assert "Estimated:" in page and 'class="bar estimated"' in page and "about 1 statement" in page
+
+
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
+@pytest.mark.parametrize("probe", [1, 2, 5, 500])
+@pytest.mark.parametrize("sample", [1, 3, 100])
+def test_counts_read_the_same_samples_whatever_the_first_pass_reads(
+    seeded_db: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch, probe: int, sample: int
+) -> None:
+    """A year's sample is its first matches, whether the first pass over all the years
+    (`PROBE` matches) read them or the year was read on its own."""
+    monkeypatch.setattr(search, "PROBE", probe)
+    conn = sqlite3.connect(seeded_db)
+    with Session(engine) as session:
+        ctx = search._Context(session)
+        tl = ctx.timeline
+        years = [tl.bounds(p.first, p.stop) for s in tl.spans(None, None) for p in tl.pieces(s)]
+        statements = [(lo, hi) for lo, hi in zip(tl.starts, tl.ends, strict=True)]
+        for q in ("council", ORGANIZED, "the", "zzyzx"):
+            expression = parse_query(q).fts()
+            for ranges in (years, statements, statements[1:]):
+                expected = [
+                    [r for (r,) in conn.execute(FIRST_MATCHES, (expression, lo, hi, sample))]
+                    for lo, hi in ranges
+                ]
+                assert search._samples(ctx, expression, ranges, sample) == expected
+    conn.close()
 
 
 def test_first_and_latest_use_stay_exact_when_counts_are_estimated(
