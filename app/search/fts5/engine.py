@@ -230,8 +230,10 @@ class _Context:
     def timeline(self) -> Timeline:
         if self._timeline is None:
             # Built once per version of the archive for every search, usually by the warm-up
-            # before any visitor: not this search's cost.
-            with self.budget.paused() if self.budget else nullcontext():
+            # before any visitor: not this search's cost. (Paused only when it may have to be
+            # built: a pause reads the processor clock, a system call, twice.)
+            built = self.version is not None and _timelines.has(*self.version)
+            with self.budget.paused() if self.budget and not built else nullcontext():
                 if self.version is None:
                     self._timeline = load_timeline(self.conn)
                 else:
