@@ -117,15 +117,20 @@ EQUAL_NEWEST_SQL = (
 )
 EQUAL_SHOWN_SQL = (
     "SELECT p.number, s.id, s.symbol, s.title, s.date, s.agenda_item,"
+    " (SELECT count(*) FROM paragraph AS o WHERE o.statement_pk = s.pk),"
     " snippet(paragraph_fts, 0, '<mark>', '</mark>', '…', 48)"
     " FROM paragraph_fts JOIN paragraph p ON p.id = paragraph_fts.rowid"
     " JOIN statement s ON s.pk = p.statement_pk"
     " WHERE paragraph_fts MATCH :q AND paragraph_fts.rowid BETWEEN :lo AND :hi"
     " AND +paragraph_fts.rowid IN (SELECT value FROM json_each(:ids))"
 )
+# A year's first matches, counted as the answer counts them: paragraphs, and statements per
+# agenda item (the answer's years count statements, and it lists statements per agenda item).
 EQUAL_SAMPLE_SQL = (
-    "SELECT count(*) FROM (SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
-    " AND rowid BETWEEN :lo AND :hi LIMIT :n)"
+    "SELECT s.agenda_item, count(*), count(DISTINCT s.pk) FROM (SELECT rowid FROM paragraph_fts"
+    " WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi ORDER BY rowid LIMIT :n) AS m"
+    " JOIN paragraph p ON p.id = m.rowid JOIN statement s ON s.pk = p.statement_pk"
+    " GROUP BY s.agenda_item"
 )
 EQUAL_EDGE_SQL = {
     newest: "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH :q"
@@ -141,9 +146,11 @@ class EqualWorkFloor:
     - the page: the newest RANK_CAP matches scored by FTS5's bm25() and the best 20 (sorted by
       date: the newest 20 matches), in the years asked for;
     - the rows shown: each hit's paragraph number, statement (id, symbol, title, date, agenda
-      item) and marked excerpt;
+      item, number of paragraphs) and marked excerpt;
     - the counts: per year, the first matches up to the app's per-year sample, which counts
-      a year exactly wherever the app counts it exactly (app.search.fts5.engine);
+      a year exactly wherever the app counts it exactly (app.search.fts5.engine), as paragraphs
+      and as statements per agenda item (the answer's history counts statements per year, and
+      it lists statements per agenda item);
     - first and latest use.
     Years are id ranges: ingest writes paragraphs in date order (one run), as the app's
     timeline also relies on.
@@ -194,7 +201,7 @@ class EqualWorkFloor:
             counts = [
                 conn.execute(
                     EQUAL_SAMPLE_SQL, {"q": expression, "lo": lo, "hi": hi, "n": sample}
-                ).fetchone()[0]
+                ).fetchall()
                 for lo, hi in ranges
             ]
             edges = [conn.execute(EQUAL_EDGE_SQL[n], bounds).fetchall() for n in (False, True)]
