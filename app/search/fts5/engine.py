@@ -132,15 +132,17 @@ RANK_NATIVE_SQL = (
     "SELECT rowid, bm25(paragraph_fts) FROM paragraph_fts WHERE paragraph_fts MATCH :q"
     " AND rowid BETWEEN :lo AND :hi ORDER BY rowid DESC LIMIT :n"
 )
-# What a page shows of its hits. The hits lie in one id range: a single pass over it with the
-# ids tested after (`+rowid`), where `rowid IN` would restart the index search for each id.
+# What a page shows of its hits, each found by its id: a seek in the index per hit. (A pass over
+# the id range the hits lie in, ids tested after, costs as much for neighbouring hits, but a
+# whole scan of the index when the hits are far apart: a phrase with 187 matches at 1.5M
+# paragraphs, 13 against 72 ms.)
 SHOWN_SQL = {
     native: "SELECT rowid, highlight(paragraph_fts, 0, :open, :close),"
     " snippet(paragraph_fts, 0, :open, :close, '…', :tokens),"
     " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
     f"{', bm25(paragraph_fts)' if native else ''}"
-    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
-    " AND +rowid IN (SELECT value FROM json_each(:ids))"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q"
+    " AND rowid IN (SELECT value FROM json_each(:ids))"
     for native in (False, True)
 }
 # A statement's matching paragraphs, its id range bounding the index scan.
@@ -828,9 +830,10 @@ def _shown(
         return {}
     native = scorer.native and scores is None
     params = {"q": expression, "open": OPEN, "close": CLOSE, "tokens": SNIPPET_TOKENS}
-    bounds = {"lo": min(ids), "hi": max(ids), "ids": json.dumps(ids)}
     out = {}
-    for rowid, whole, excerpt, size, *bm25 in ctx.rows(SHOWN_SQL[native], {**params, **bounds}):
+    for rowid, whole, excerpt, size, *bm25 in ctx.rows(
+        SHOWN_SQL[native], {**params, "ids": json.dumps(ids)}
+    ):
         words = length(size or b"")
         shown = whole if words < SNIPPET_FROM_WORDS else excerpt
         if scores is not None:
