@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from app.ingest.pipeline import ingest
 from app.search.fts5 import engine as search
 from app.search.postgres import engine as postgres_search
 from app.search.query import parse_query
+from app.search.results import Filters
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023
 from tests.html import words
@@ -91,6 +93,40 @@ def test_scores_are_fts5_bm25(
     assert ranks == sorted(ranks)
     by_date = api(client, q, sort="newest")["results"]
     assert sorted(x["rank"] for x in by_date) == pytest.approx(ranks)
+
+
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
+@pytest.mark.parametrize("q", ["council", "security", "the", "organized"])
+def test_a_word_ranks_alike_from_bm25_and_from_its_marked_text(
+    seeded_db: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    """A common word's frequencies read back from bm25() give the very scores (and so the
+    order) that counting its marks in the text gives."""
+    monkeypatch.setattr(search, "NATIVE_BM25_MAX", -1)  # as if every word were common
+    read = []
+    frequencies = search._frequencies
+
+    def spy(*args: Any) -> list[int] | None:
+        read.append(frequencies(*args))
+        return read[-1]
+
+    monkeypatch.setattr(search, "_frequencies", spy)
+    rankings = []
+    for most in (search.BM25_FREQUENCIES_MAX, -1):
+        monkeypatch.setattr(search, "BM25_FREQUENCIES_MAX", most)
+        search.clear_caches()
+        with Session(engine) as session:
+            ctx = search._Context(session)
+            query = parse_query(q)
+            expression = query.fts()
+            assert expression is not None
+            spans = ctx.timeline.spans(None, None)
+            summary = search._summary(ctx, expression, spans, Filters())
+            scorer = search._scorer(ctx, query, summary, Filters())
+            assert scorer.bm25_frequencies == (most > 0) and not scorer.native
+            rankings.append(search._rank(ctx, expression, scorer, spans, None))
+    assert len(read) == 1 and read[0] is not None and max(read[0]) >= 1
+    assert len(rankings[0].ids) > 1 and rankings[0] == rankings[1]
 
 
 def test_small_archive_counts_exactly_and_ranks_everything(client: TestClient) -> None:

@@ -88,6 +88,11 @@ PROBE = 500
 NATIVE_BM25_MAX = 10_000
 """When the query's terms are single words matching at most this many paragraphs in all, FTS5's
 own bm25() scores (its count of every match is then cheap, and it reads no text)."""
+BM25_FREQUENCIES_MAX = 200_000
+"""A query of one word matching more paragraphs is scored with its estimated count, from each
+match's frequency: up to this many, the frequencies are read from bm25() (its count of the
+word's paragraphs, ~25 ns each, costs less than marking the newest RANK_CAP matches' text,
+~5 us each); beyond, from highlight()."""
 TERM_SAMPLE = 20
 """A term's count for its IDF reads at most this many matches per year: the logarithm
 forgives a rough estimate."""
@@ -131,6 +136,18 @@ RANK_SQL = (
 RANK_NATIVE_SQL = (
     "SELECT rowid, bm25(paragraph_fts) FROM paragraph_fts WHERE paragraph_fts MATCH :q"
     " AND rowid BETWEEN :lo AND :hi ORDER BY rowid DESC LIMIT :n"
+)
+# The same with the docsize record, for app.search.fts5.ranking to read each match's frequency
+# from its bm25(); and one match marked, to tell bm25()'s IDF.
+RANK_BM25_SQL = (
+    "SELECT rowid, bm25(paragraph_fts),"
+    " (SELECT sz FROM paragraph_fts_docsize WHERE id = paragraph_fts.rowid)"
+    " FROM paragraph_fts WHERE paragraph_fts MATCH :q AND rowid BETWEEN :lo AND :hi"
+    " ORDER BY rowid DESC LIMIT :n"
+)
+ONE_MARKED_SQL = (
+    "SELECT highlight(paragraph_fts, 0, :open, :close) FROM paragraph_fts"
+    " WHERE paragraph_fts MATCH :q AND rowid = :id"
 )
 # What a page shows of its hits, each found by its id: a seek in the index per hit. (A pass over
 # the id range the hits lie in, ids tested after, costs as much for neighbouring hits, but a
@@ -468,9 +485,16 @@ def _scorer(ctx: _Context, query: Query, summary: Summary, filters: Filters) -> 
     # scored here, from highlight(), whatever their counts.
     single_words = all(len(t.tokens) == 1 and not t.prefix for t in [*terms, *query.excluded])
     native = single_words and sum(counts) <= NATIVE_BM25_MAX
+    one_word = single_words and len(terms) == 1 and not query.excluded
     paragraphs, words = ctx.totals()
     idfs = [idf(paragraphs, n) for n in counts]
-    return Scorer(terms, idfs, words / max(1, paragraphs), native=native)
+    return Scorer(
+        terms,
+        idfs,
+        words / max(1, paragraphs),
+        native=native,
+        bm25_frequencies=one_word and not native and sum(counts) <= BM25_FREQUENCIES_MAX,
+    )
 
 
 def _ranking(
@@ -486,16 +510,47 @@ def _rank(
     ctx: _Context, expression: str, scorer: Scorer, spans: list[Span], agenda: str | None
 ) -> _Ranking:
     """BM25 of the newest RANK_CAP matches (all of them when fewer), best first."""
+    if scorer.native:
+        candidates, capped, oldest = _newest(ctx, expression, spans, agenda, RANK_NATIVE_SQL)
+        scored = [(c[1], -c[0]) for c in candidates]
+    else:
+        frequencies = None
+        if scorer.bm25_frequencies:
+            candidates, capped, oldest = _newest(ctx, expression, spans, agenda, RANK_BM25_SQL)
+            frequencies = _frequencies(ctx, expression, scorer, candidates)
+        if frequencies is not None:
+            score_tf = scorer.score_tf
+            scored = [
+                (score_tf(tf, length(c[2] or b"")), -c[0])
+                for c, tf in zip(candidates, frequencies, strict=True)
+            ]
+        else:
+            candidates, capped, oldest = _newest(ctx, expression, spans, agenda, RANK_SQL)
+            score = scorer.score
+            scored = [(score(c[1], length(c[2] or b"")), -c[0]) for c in candidates]
+    scored.sort()  # equal scores (the same agreed text): the newest first
+    return _Ranking(
+        array("q", [-negative for _, negative in scored]),
+        array("d", [value for value, _ in scored]),
+        capped,
+        oldest,
+    )
+
+
+def _newest(
+    ctx: _Context, expression: str, spans: list[Span], agenda: str | None, sql: str
+) -> tuple[list[Any], bool, int | None]:
+    """The newest RANK_CAP matches (rows of `sql`, id first) under the agenda item: whether
+    there were more, and the oldest of them."""
     tl = ctx.timeline
     candidates: list[Any] = []
     capped = False
     for span in spans:
         lo, hi = tl.bounds(span.first, span.stop)
         params = {"q": expression, "lo": lo, "hi": hi, "n": RANK_CAP + 1}
-        if scorer.native:
-            rows = ctx.rows(RANK_NATIVE_SQL, params)
-        else:
-            rows = ctx.rows(RANK_SQL, {**params, "open": OPEN, "close": CLOSE})
+        rows = ctx.rows(
+            sql, {**params, "open": OPEN, "close": CLOSE} if sql == RANK_SQL else params
+        )
         capped = capped or len(rows) > RANK_CAP
         candidates += rows[:RANK_CAP]
     key = _date_key(tl)
@@ -511,17 +566,24 @@ def _rank(
         oldest = min(c[0] for c in candidates)
     else:
         oldest = min((c[0] for c in candidates), key=key)
-    if scorer.native:
-        scored = [(c[1], -c[0]) for c in candidates]
-    else:
-        score = scorer.score
-        scored = [(score(c[1], length(c[2] or b"")), -c[0]) for c in candidates]
-    scored.sort()  # equal scores (the same agreed text): the newest first
-    return _Ranking(
-        array("q", [-negative for _, negative in scored]),
-        array("d", [value for value, _ in scored]),
-        capped,
-        oldest,
+    return candidates, capped, oldest
+
+
+def _frequencies(
+    ctx: _Context, expression: str, scorer: Scorer, candidates: list[Any]
+) -> list[int] | None:
+    """How many times the query's word occurs in each candidate (id, bm25(), docsize record),
+    from its bm25() and the count in the first one's marked text; None when the figures do not
+    give whole numbers (then the text is marked)."""
+    if not candidates:
+        return []
+    params = {"q": expression, "open": OPEN, "close": CLOSE, "id": candidates[0][0]}
+    rows = ctx.rows(ONE_MARKED_SQL, params)
+    if not rows:
+        return None
+    first = rows[0][0].count(OPEN)
+    return scorer.frequencies_from_bm25(
+        [(c[1], length(c[2] or b"")) for c in candidates], first_frequency=first
     )
 
 
