@@ -10,15 +10,18 @@ in id order quickly but cannot count, rank or group all of them within a request
 - Matches are read in id order, which follows dates inside each run of the timeline
   (`app.search.fts5.timeline`): a date-sorted page reads only the rows it shows, a year
   filter is an id range, and the statement of a match is looked up in memory.
-- Counts and the per-year history come from one statement that reads, for each year, at most
-  `SAMPLE` matches; a year with fewer is counted exactly, a busier one estimated from its
-  sample (`app.search.fts5.estimate`), and the result says which. First and latest use are
+- Counts and the per-year history come from reading, for each year, at most `SAMPLE` matches
+  (a first pass reads the first `PROBE` of them all: a rarer query is counted from it); a year
+  with fewer is counted exactly, a busier one estimated from its sample
+  (`app.search.fts5.estimate`), and the result says which. First and latest use are
   always exact. The summary is kept per version of the archive (`app.search.cache`).
 - Relevance ranks the newest `RANK_CAP` matches by BM25; when there are more, the result says
-  so. FTS5's bm25() scores when the query's terms are rare enough; for common ones it would
-  first count every match of every term, longer than a whole search may take, so they are
-  scored from `highlight()` with the same formula and their estimated counts
-  (`app.search.fts5.ranking`).
+  so. FTS5's bm25() scores when the query's terms are single words rare enough; for common ones
+  (and any phrase) it would first count every match of every term, longer than a whole search
+  may take, so they are scored with the same formula and their estimated counts
+  (`app.search.fts5.ranking`), each match's frequencies read from `highlight()` (one common
+  word's from its bm25(), cheaper up to `BM25_FREQUENCIES_MAX` paragraphs). The ranking is
+  kept per query and version: the next page reads only the rows it shows.
 - A prefix (`organi*`) is replaced by the indexed words that start with it, OR-ed, so FTS5
   merges their lists lazily instead of building the whole prefix list for every lookup. A
   prefix standing for more words is left to FTS5's own prefix search, which builds that list in

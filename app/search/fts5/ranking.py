@@ -8,7 +8,9 @@ at 1e-6, lower is better), taking each term's paragraph count from its own cache
 estimate, the term instances from `highlight()` (every instance of every phrase is marked, so
 counting inside the marks counts them all) and the length from the index's docsize record.
 With exact counts the scores equal bm25()'s; a prefix (`organi*`) counts as one term, as FTS5's
-own prefix search would.
+own prefix search would. For a query of one word the frequencies may also be read back from
+bm25() itself (`Scorer.frequencies_from_bm25`), whose count of one word reads no text: the
+same whole numbers, so the same scores.
 """
 
 from __future__ import annotations
