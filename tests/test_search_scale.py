@@ -11,20 +11,27 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app.ingest.pipeline import ingest
 from app.search.fts5 import engine as search
 from app.search.postgres import engine as postgres_search
 from app.search.query import parse_query
+from app.search.results import Filters
 from app.web.app import create_app
 from tests.conftest import SEED_2012, SEED_2023
 from tests.html import words
 
 ORGANIZED = '"organized criminal groups and networks"'
+FIRST_MATCHES = (
+    "SELECT rowid FROM paragraph_fts WHERE paragraph_fts MATCH ? AND rowid BETWEEN ? AND ?"
+    " ORDER BY rowid LIMIT ?"
+)
 
 
 def api(client: TestClient, q: str, **params: object) -> dict:
@@ -88,6 +95,40 @@ def test_scores_are_fts5_bm25(
     assert sorted(x["rank"] for x in by_date) == pytest.approx(ranks)
 
 
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
+@pytest.mark.parametrize("q", ["council", "security", "the", "organized"])
+def test_a_word_ranks_alike_from_bm25_and_from_its_marked_text(
+    seeded_db: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    """A common word's frequencies read back from bm25() give the very scores (and so the
+    order) that counting its marks in the text gives."""
+    monkeypatch.setattr(search, "NATIVE_BM25_MAX", -1)  # as if every word were common
+    read = []
+    frequencies = search._frequencies
+
+    def spy(*args: Any) -> list[int] | None:
+        read.append(frequencies(*args))
+        return read[-1]
+
+    monkeypatch.setattr(search, "_frequencies", spy)
+    rankings = []
+    for most in (search.BM25_FREQUENCIES_MAX, -1):
+        monkeypatch.setattr(search, "BM25_FREQUENCIES_MAX", most)
+        search.clear_caches()
+        with Session(engine) as session:
+            ctx = search._Context(session)
+            query = parse_query(q)
+            expression = query.fts()
+            assert expression is not None
+            spans = ctx.timeline.spans(None, None)
+            summary = search._summary(ctx, expression, spans, Filters())
+            scorer = search._scorer(ctx, query, summary, Filters())
+            assert scorer.bm25_frequencies == (most > 0) and not scorer.native
+            rankings.append(search._rank(ctx, expression, scorer, spans, None))
+    assert len(read) == 1 and read[0] is not None and max(read[0]) >= 1
+    assert len(rankings[0].ids) > 1 and rankings[0] == rankings[1]
+
+
 def test_small_archive_counts_exactly_and_ranks_everything(client: TestClient) -> None:
     body = api(client, "council")
     assert body["capped"] is False and body["estimated_years"] == []
@@ -108,6 +149,32 @@ def test_busy_years_are_estimated_and_the_page_says_so(
     page = client.get("/search", params={"q": "council"}).text
     assert "About <strong>" in page and "in about <strong>" in page
     assert "Estimated:" in page and 'class="bar estimated"' in page and "about 1 statement" in page
+
+
+@pytest.mark.sqlite_only  # FTS5 internals: samples, estimates, bm25(), its vocabulary
+@pytest.mark.parametrize("probe", [1, 2, 5, 500])
+@pytest.mark.parametrize("sample", [1, 3, 100])
+def test_counts_read_the_same_samples_whatever_the_first_pass_reads(
+    seeded_db: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch, probe: int, sample: int
+) -> None:
+    """A year's sample is its first matches, whether the first pass over all the years
+    (`PROBE` matches) read them or the year was read on its own."""
+    monkeypatch.setattr(search, "PROBE", probe)
+    conn = sqlite3.connect(seeded_db)
+    with Session(engine) as session:
+        ctx = search._Context(session)
+        tl = ctx.timeline
+        years = [tl.bounds(p.first, p.stop) for s in tl.spans(None, None) for p in tl.pieces(s)]
+        statements = [(lo, hi) for lo, hi in zip(tl.starts, tl.ends, strict=True)]
+        for q in ("council", ORGANIZED, "the", "zzyzx"):
+            expression = parse_query(q).fts()
+            for ranges in (years, statements, statements[1:]):
+                expected = [
+                    [r for (r,) in conn.execute(FIRST_MATCHES, (expression, lo, hi, sample))]
+                    for lo, hi in ranges
+                ]
+                assert search._samples(ctx, expression, ranges, sample) == expected
+    conn.close()
 
 
 def test_first_and_latest_use_stay_exact_when_counts_are_estimated(

@@ -3,8 +3,10 @@ that keys its caches, and BM25 from highlighted text."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -77,6 +79,23 @@ def test_counts_by_agenda_item() -> None:
     assert tl.count(0, 5, "A") == (3, 9)
     assert tl.count(1, 4, "B") == (2, 4)
     assert tl.count(0, 5, "none") == (0, 0)
+
+
+def test_agenda_items_of_a_stretch_of_statements_as_a_counter_of_them() -> None:
+    """`agendas_in` gives what counting the stretch's items one by one gives, in the same
+    order (the order the estimates add up their shares in)."""
+    rng = random.Random(20)
+    rows, first = [], 1
+    for pk in range(500):
+        n = rng.randint(1, 4)
+        agenda = rng.choice(["A", "B", None, "C", "D"])
+        rows.append((first, first + n - 1, n, pk, "2001-01-01", 2001, agenda))
+        first += n
+    tl = Timeline(rows)
+    for _ in range(500):
+        lo = rng.randint(0, len(rows))
+        hi = rng.randint(lo, len(rows))
+        assert list(tl.agendas_in(lo, hi).items()) == list(Counter(tl.agendas[lo:hi]).items())
 
 
 def test_interleaved_statements_are_cut_into_unbroken_segments(tmp_path: Path) -> None:

@@ -69,7 +69,10 @@ class Budget:
         if self._paused:
             return False
         wall = time.perf_counter() - self._wall - self._excused_wall
-        return self.spent > self.seconds or wall > self.wall_seconds
+        # A thread spends no more processor time than the clock shows pass, so until the clock
+        # has passed `seconds` the processor clock (a system call, where the wall clock is
+        # not) need not be read: SQLite asks at every STEPS instructions.
+        return wall > self.wall_seconds or (wall > self.seconds and self.spent > self.seconds)
 
     def refusal(self) -> SearchRefused:
         return SearchRefused(TOO_EXPENSIVE.format(seconds=self.seconds), cost=self.spent)

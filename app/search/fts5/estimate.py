@@ -116,8 +116,8 @@ def agenda_tally(
     whole = at + 1 if end >= tl.ends[at] else at
     used = {s for s in segments if 0 <= s < whole}
     using = Counter(tl.agendas[s] for s in used)
-    read = Counter(tl.agendas[piece.first : whole])
-    unread = Counter(tl.agendas[whole : piece.stop])
+    read = tl.agendas_in(piece.first, whole)
+    unread = tl.agendas_in(whole, piece.stop)
     # With no statement read whole (one statement held the sample), every item alike.
     overall = len(used) / (whole - piece.first) if whole > piece.first else 1.0
     weights = {a: n * (using[a] / read[a] if read[a] else overall) for a, n in unread.items()}

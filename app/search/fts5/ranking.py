@@ -8,7 +8,9 @@ at 1e-6, lower is better), taking each term's paragraph count from its own cache
 estimate, the term instances from `highlight()` (every instance of every phrase is marked, so
 counting inside the marks counts them all) and the length from the index's docsize record.
 With exact counts the scores equal bm25()'s; a prefix (`organi*`) counts as one term, as FTS5's
-own prefix search would.
+own prefix search would. For a query of one word the frequencies may also be read back from
+bm25() itself (`Scorer.frequencies_from_bm25`), whose count of one word reads no text: the
+same whole numbers, so the same scores.
 """
 
 from __future__ import annotations
@@ -65,9 +67,12 @@ class Scorer:
         average_length: float,
         *,
         native: bool = False,
+        bm25_frequencies: bool = False,
     ) -> None:
         self.native = native
         """FTS5's bm25() is to score instead (the caller's choice, kept with the terms)."""
+        self.bm25_frequencies = bm25_frequencies and len(terms) == 1
+        """The term's frequencies may be read from bm25() (`frequencies_from_bm25`)."""
         self.terms = [(tuple(fold(t) for t in term.tokens), term.prefix) for term in terms]
         self.idfs = list(idfs)
         self.average_length = average_length or 1.0
@@ -93,15 +98,50 @@ class Scorer:
         return counts
 
     def score(self, highlighted: str, length: int) -> float:
-        norm = K1 * (1 - B + B * length / self.average_length)
         if self._one_mark_each:  # the common case, without the lists
-            tf = highlighted.count("\x02")
-            return -self.idfs[0] * (tf * (K1 + 1)) / (tf + norm) if tf else 0.0
+            return self.score_tf(highlighted.count("\x02"), length)
+        norm = K1 * (1 - B + B * length / self.average_length)
         total = 0.0
         for weight, tf in zip(self.idfs, self.frequencies(highlighted), strict=True):
             if tf:
                 total += weight * (tf * (K1 + 1)) / (tf + norm)
         return -total
+
+    def score_tf(self, tf: int, length: int) -> float:
+        """The score of a paragraph of `length` words holding the query's one term `tf`
+        times."""
+        norm = K1 * (1 - B + B * length / self.average_length)
+        return -self.idfs[0] * (tf * (K1 + 1)) / (tf + norm) if tf else 0.0
+
+    def frequencies_from_bm25(
+        self, rows: Sequence[tuple[float, int]], *, first_frequency: int
+    ) -> list[int] | None:
+        """How many times the query's one term occurs in each paragraph, from FTS5's bm25() of
+        it and its length (`rows`), given the first one's frequency. bm25() is
+        -IDF * tf (k1 + 1) / (tf + norm) with FTS5's own IDF (from its exact count), which the
+        first paragraph tells; each tf follows. None unless every tf comes out a whole number
+        of at least one."""
+        if not rows or first_frequency < 1:
+            return None
+
+        def norm(length: int) -> float:
+            return K1 * (1 - B + B * length / self.average_length)
+
+        score, length = rows[0]
+        weight = -score * (first_frequency + norm(length)) / (first_frequency * (K1 + 1))
+        if not weight > 0:
+            return None
+        out = []
+        for score, length in rows:
+            share = -score / (weight * (K1 + 1))  # tf / (tf + norm)
+            if not 0 < share < 1:
+                return None
+            tf = share * norm(length) / (1 - share)
+            whole = round(tf)
+            if whole < 1 or abs(tf - whole) > 1e-3:
+                return None
+            out.append(whole)
+        return out
 
 
 def _occurrences(words: list[str], tokens: tuple[str, ...], prefix: bool) -> int:

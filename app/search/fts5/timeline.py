@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -86,6 +87,7 @@ class Timeline:
         if rows:
             self.runs.append(Span(first, len(rows)))
         self._by_agenda: dict[str, tuple[array[int], array[int]]] = {}
+        self._positions: dict[str | None, list[int]] | None = None
 
     @property
     def total_paragraphs(self) -> int:
@@ -151,6 +153,23 @@ class Timeline:
             statements[stop] - statements[first],
             paragraphs[stop] - paragraphs[first],
         )
+
+    def agendas_in(self, first: int, stop: int) -> Counter[str | None]:
+        """Segments first..stop-1 per agenda item, the items in the order they first occur
+        there: `Counter(self.agendas[first:stop])` without a pass over the segments (a year
+        holds thousands of statements, and a search counts every year's)."""
+        if self._positions is None:
+            positions: dict[str | None, list[int]] = {}
+            for i, agenda in enumerate(self.agendas):
+                positions.setdefault(agenda, []).append(i)
+            self._positions = positions
+        found = []
+        for agenda, at in self._positions.items():
+            lo = bisect_left(at, first)
+            n = bisect_left(at, stop, lo) - lo
+            if n:
+                found.append((at[lo], agenda, n))
+        return Counter({agenda: n for _, agenda, n in sorted(found, key=lambda f: f[0])})
 
     def _agenda_sums(self, agenda: str) -> tuple[array[int], array[int]]:
         sums = self._by_agenda.get(agenda)
