@@ -136,6 +136,8 @@ def main() -> None:
                 if name not in engines:
                     continue
                 figures: dict[str, object] = {"ingest": ingest(archive, corpus)}
+                # Printed at once: the ingest of a large corpus is the longest part of the run.
+                print(f"{size} {name} ingest: {json.dumps(figures['ingest'])}", flush=True)
                 if name == "sqlite":
                     figures["db_mb"] = lite.stat().st_size / 1e6
                 else:
