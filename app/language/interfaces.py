@@ -44,14 +44,6 @@ class FingerprintIndex(Protocol):
         """(paragraph id, statement pk, word count, n-gram blob) of the given paragraphs."""
         ...
 
-    def begin(self, conn: Connection) -> None:
-        """Prepare a run of `index_batch` calls in the caller's transaction."""
-        ...
-
-    def finish(self, conn: Connection) -> None:
-        """End the run begun by `begin`."""
-        ...
-
     def index_batch(
         self, conn: Connection, chunk: list[int], *, max_df: int, max_candidates: int
     ) -> list[tuple[int, int]]:

@@ -105,7 +105,6 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     ids = sorted(set(paragraph_ids))
     index = fingerprint_index(conn)
     cache = _ShingledCache(conn, index)
-    index.begin(conn)
     workers = min(os.cpu_count() or 1, 8)
     pool = process_pool(workers) if len(ids) >= PARALLEL_FROM and workers > 1 else None
     in_flight: list[Future[list[Row]]] = []
@@ -134,5 +133,4 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    index.finish(conn)
     return stored

@@ -1,8 +1,9 @@
 """The fingerprint index in SQLite (`app.language.interfaces.FingerprintIndex`).
 
 The index's tables (`paragraph_grams`, `pending_prints`, `reuse_fingerprint`, `reuse_hash`,
-`paragraph_reuse`) are created by the migrations; a run's new fingerprints pass through a
-temporary table so that listing, counting and proposing candidates are three set statements.
+`paragraph_reuse`) are created by the migrations. A batch's candidates are found in memory
+(`app.language.candidates`) from keyed reads of the index, and what the batch adds is written
+back with executemany.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection
 
+from app.language.candidates import propose
 from app.language.shingles import Features
 
 # What a draft check reads (app.language.draft): each fingerprint's listed paragraphs, at most
@@ -29,42 +31,13 @@ POSTINGS_READ_SQL = """
 class SqliteFingerprints:
     """Fingerprints, n-grams and pairs of agreed language, stored in SQLite tables."""
 
-    # A batch's fingerprints are listed in reuse_fingerprint for the first MAX_DF paragraphs (in
-    # id order) holding each, then counted in reuse_hash. Candidates of a new paragraph: the earlier
-    # paragraphs listed under the fingerprints it is itself listed under, the MAX_CANDIDATES
-    # sharing most (the oldest first among equals). Each pair is thus proposed once, from its later
-    # paragraph, and the result does not depend on how paragraphs are batched. (The count is read
-    # by a scalar subquery: SQLite 3.40 mis-evaluates a LEFT JOIN on a window subquery filtered on
-    # its window column.)
-    POSTINGS_SQL = """
-        INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id)
-        SELECT hash, paragraph_id FROM (
-            SELECT n.hash, n.paragraph_id,
-                   coalesce((SELECT h.df FROM reuse_hash h WHERE h.hash = n.hash), 0)
-                   + row_number() OVER (PARTITION BY n.hash ORDER BY n.paragraph_id) AS place
-            FROM temp.reuse_new n
-        )
-        WHERE place <= :max_df
-    """
-    COUNT_SQL = """
-        INSERT INTO reuse_hash (hash, df)
-        SELECT hash, count(*) FROM temp.reuse_new WHERE true GROUP BY hash
-        ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df
-    """
-    CANDIDATES_SQL = """
-        SELECT a, b FROM (
-            SELECT a, b, row_number() OVER (PARTITION BY a ORDER BY shared DESC, b) AS place
-            FROM (
-                SELECT n.paragraph_id AS a, f.paragraph_id AS b, count(*) AS shared
-                FROM temp.reuse_new n
-                JOIN reuse_fingerprint listed
-                    ON listed.hash = n.hash AND listed.paragraph_id = n.paragraph_id
-                JOIN reuse_fingerprint f ON f.hash = n.hash AND f.paragraph_id < n.paragraph_id
-                GROUP BY n.paragraph_id, f.paragraph_id
-            )
-        )
-        WHERE place <= :k
-    """
+    # A batch's candidates are found in memory (`app.language.candidates`) from what the index
+    # holds of the batch's fingerprints: each one's count (reuse_hash), and the paragraphs
+    # listed under those still listing (reuse_fingerprint); the listings and counts the batch
+    # adds are written back. Plain keyed reads and writes: the same statements on every engine.
+    LISTED_INSERT_SQL = "INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id) VALUES (?, ?)"
+    COUNT_INSERT_SQL = "INSERT INTO reuse_hash (hash, df) VALUES (?, ?)"
+    COUNT_UPDATE_SQL = "UPDATE reuse_hash SET df = ? WHERE hash = ?"
     INSERT_SQL = """
         INSERT OR REPLACE INTO paragraph_reuse (paragraph_id, other_id, shared_words,
             other_shared_words, coverage, other_coverage, similarity)
@@ -74,7 +47,6 @@ class SqliteFingerprints:
         "INSERT OR REPLACE INTO paragraph_grams (paragraph_id, words, grams) VALUES (?, ?, ?)"
     )
     UPSERT_PRINTS_SQL = "INSERT OR REPLACE INTO pending_prints (paragraph_id, prints) VALUES (?, ?)"
-    NEW_TABLE = "temp.reuse_new"
 
     def paragraph_rows(
         self, conn: Connection, ids: Iterable[int]
@@ -138,34 +110,35 @@ class SqliteFingerprints:
                 f"JOIN paragraph p ON p.id = g.paragraph_id WHERE g.paragraph_id IN ({marks})"
             )
 
-    def begin(self, conn: Connection) -> None:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.NEW_TABLE}")
-        conn.exec_driver_sql("CREATE TEMP TABLE reuse_new (hash BIGINT, paragraph_id INTEGER)")
-
-    def finish(self, conn: Connection) -> None:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.NEW_TABLE}")
-
     def index_batch(
         self, conn: Connection, chunk: list[int], *, max_df: int, max_candidates: int
     ) -> list[tuple[int, int]]:
-        marks = ",".join(str(int(i)) for i in chunk)
-        conn.exec_driver_sql(f"DELETE FROM {self.NEW_TABLE}")
-        prints = [
-            (h, pid)
-            for pid, blob in conn.exec_driver_sql(
+        prints: list[tuple[int, array[int]]] = []
+        for marks in _int_lists(chunk):
+            rows = conn.exec_driver_sql(
                 f"SELECT paragraph_id, prints FROM pending_prints WHERE paragraph_id IN ({marks})"
             )
-            for h in array("q", blob)
-        ]
-        if prints:
-            conn.exec_driver_sql(
-                f"INSERT INTO {self.NEW_TABLE} (hash, paragraph_id) VALUES (?, ?)", prints
-            )
-        conn.exec_driver_sql(self.POSTINGS_SQL, {"max_df": max_df})
-        conn.exec_driver_sql(self.COUNT_SQL)
-        conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
-        found = conn.exec_driver_sql(self.CANDIDATES_SQL, {"k": max_candidates})
-        return [(b, a) for a, b in found]  # stored with the lower id first
+            prints += [(pid, array("q", blob)) for pid, blob in rows]
+        hashes = {h for _, held in prints for h in held}
+        counts = self.document_frequencies(conn, hashes)
+        listings: dict[int, list[int]] = {}
+        for marks in _int_lists(h for h in hashes if counts.get(h, 0) < max_df):
+            for h, pid in conn.exec_driver_sql(
+                f"SELECT hash, paragraph_id FROM reuse_fingerprint WHERE hash IN ({marks})"
+            ):
+                listings.setdefault(h, []).append(pid)
+        found = propose(prints, counts, listings, max_df=max_df, max_candidates=max_candidates)
+        if found.listed:
+            conn.exec_driver_sql(self.LISTED_INSERT_SQL, sorted(found.listed))
+        updated = sorted((df, h) for h, df in found.counts.items() if h in counts)
+        if updated:
+            conn.exec_driver_sql(self.COUNT_UPDATE_SQL, updated)
+        added = sorted((h, df) for h, df in found.counts.items() if h not in counts)
+        if added:
+            conn.exec_driver_sql(self.COUNT_INSERT_SQL, added)
+        for marks in _int_lists(chunk):
+            conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
+        return found.pairs
 
     def store_pairs(
         self, conn: Connection, rows: list[tuple[int, int, int, int, float, float, float]]
