@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection
 
-from app.language.candidates import propose
 from app.language.shingles import Features
 
 # What a draft check reads (app.language.draft): each fingerprint's listed paragraphs, at most
@@ -31,10 +30,8 @@ POSTINGS_READ_SQL = """
 class SqliteFingerprints:
     """Fingerprints, n-grams and pairs of agreed language, stored in SQLite tables."""
 
-    # A batch's candidates are found in memory (`app.language.candidates`) from what the index
-    # holds of the batch's fingerprints: each one's count (reuse_hash), and the paragraphs
-    # listed under those still listing (reuse_fingerprint); the listings and counts the batch
-    # adds are written back. Plain keyed reads and writes: the same statements on every engine.
+    # What a batch of the candidate search (`app.language.candidates`) reads and writes:
+    # plain keyed statements, the same on every engine.
     LISTED_INSERT_SQL = "INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id) VALUES (?, ?)"
     COUNT_INSERT_SQL = "INSERT INTO reuse_hash (hash, df) VALUES (?, ?)"
     COUNT_UPDATE_SQL = "UPDATE reuse_hash SET df = ? WHERE hash = ?"
@@ -110,35 +107,40 @@ class SqliteFingerprints:
                 f"JOIN paragraph p ON p.id = g.paragraph_id WHERE g.paragraph_id IN ({marks})"
             )
 
-    def index_batch(
-        self, conn: Connection, chunk: list[int], *, max_df: int, max_candidates: int
-    ) -> list[tuple[int, int]]:
-        prints: list[tuple[int, array[int]]] = []
-        for marks in _int_lists(chunk):
+    def take_pending_prints(
+        self, conn: Connection, ids: Iterable[int]
+    ) -> list[tuple[int, array[int]]]:
+        found: list[tuple[int, array[int]]] = []
+        for marks in _int_lists(ids):
             rows = conn.exec_driver_sql(
                 f"SELECT paragraph_id, prints FROM pending_prints WHERE paragraph_id IN ({marks})"
-            )
-            prints += [(pid, array("q", blob)) for pid, blob in rows]
-        hashes = {h for _, held in prints for h in held}
-        counts = self.document_frequencies(conn, hashes)
-        listings: dict[int, list[int]] = {}
-        for marks in _int_lists(h for h in hashes if counts.get(h, 0) < max_df):
-            for h, pid in conn.exec_driver_sql(
+            ).all()
+            found += [(pid, array("q", blob)) for pid, blob in rows]
+            conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
+        return found
+
+    def listings(self, conn: Connection, hashes: Iterable[int]) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for marks in _int_lists(hashes):
+            found += conn.exec_driver_sql(
                 f"SELECT hash, paragraph_id FROM reuse_fingerprint WHERE hash IN ({marks})"
-            ):
-                listings.setdefault(h, []).append(pid)
-        found = propose(prints, counts, listings, max_df=max_df, max_candidates=max_candidates)
-        if found.listed:
-            conn.exec_driver_sql(self.LISTED_INSERT_SQL, sorted(found.listed))
-        updated = sorted((df, h) for h, df in found.counts.items() if h in counts)
+            ).all()
+        return found
+
+    def add_listings(
+        self,
+        conn: Connection,
+        listed: list[tuple[int, int]],
+        *,
+        updated: list[tuple[int, int]],
+        added: list[tuple[int, int]],
+    ) -> None:
+        if listed:
+            conn.exec_driver_sql(self.LISTED_INSERT_SQL, listed)
         if updated:
-            conn.exec_driver_sql(self.COUNT_UPDATE_SQL, updated)
-        added = sorted((h, df) for h, df in found.counts.items() if h not in counts)
+            conn.exec_driver_sql(self.COUNT_UPDATE_SQL, [(df, h) for h, df in updated])
         if added:
             conn.exec_driver_sql(self.COUNT_INSERT_SQL, added)
-        for marks in _int_lists(chunk):
-            conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
-        return found.pairs
 
     def store_pairs(
         self, conn: Connection, rows: list[tuple[int, int, int, int, float, float, float]]
@@ -150,7 +152,7 @@ class SqliteFingerprints:
         found: dict[int, int] = {}
         for marks in _int_lists(hashes):
             rows = conn.exec_driver_sql(f"SELECT hash, df FROM reuse_hash WHERE hash IN ({marks})")
-            found.update((h, df) for h, df in rows)
+            found.update(rows.all())
         return found
 
     def postings(
