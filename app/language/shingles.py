@@ -157,23 +157,26 @@ class Shingled:
         shingled.words = words
         return shingled
 
-    @property
-    def masks(self) -> dict[int, int]:
-        """Each distinct n-gram with a bit set for every place it starts at."""
-        if self._masks is None:
-            masks: dict[int, int] = {}
-            for place, gram in enumerate(self.grams):
-                masks[gram] = masks.get(gram, 0) | (1 << place)
+    def masks(self, *, keep: bool = False) -> dict[int, int]:
+        """Each distinct n-gram with a bit set for every place it starts at; kept for the next
+        call if `keep` (for a paragraph compared with many: it costs memory)."""
+        if self._masks is not None:
+            return self._masks
+        masks: dict[int, int] = {}
+        for place, gram in enumerate(self.grams):
+            masks[gram] = masks.get(gram, 0) | (1 << place)
+        if keep:
             self._masks = masks
-        return self._masks
+        return masks
 
-    def covered(self, shared: set[int]) -> int:
-        """How many of these words lie in a run of at least MIN_RUN words made of `shared`
-        n-grams."""
+    @staticmethod
+    def covered_by(masks: dict[int, int], shared: set[int]) -> int:
+        """How many words of the paragraph of `masks` lie in a run of at least MIN_RUN words
+        made of `shared` n-grams."""
         if not shared:
             return 0
         # A bit for each place a shared n-gram starts (every place, if it occurs twice) ...
-        starts = reduce(or_, map(self.masks.__getitem__, shared), 0)
+        starts = reduce(or_, map(masks.__getitem__, shared), 0)
         # ... each spread over the MIN_RUN (= 7) words from it: 1 + 2 + 3 shifts, then counted.
         starts |= starts << 1
         starts |= starts << 2
@@ -223,8 +226,13 @@ class Overlap:
 
 def compare(a: Shingled, b: Shingled) -> Overlap:
     """The exact shared-run measure between two shingled paragraphs."""
-    shared = a.masks.keys() & b.masks.keys()
-    return Overlap(a.covered(shared), b.covered(shared), a.words, b.words)
+    # The second paragraph's masks are kept: a new paragraph is confirmed against its
+    # candidates one after the other.
+    a_masks, b_masks = a.masks(), b.masks(keep=True)
+    shared = a_masks.keys() & b_masks.keys()
+    return Overlap(
+        Shingled.covered_by(a_masks, shared), Shingled.covered_by(b_masks, shared), a.words, b.words
+    )
 
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> Overlap:
