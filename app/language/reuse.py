@@ -77,7 +77,7 @@ def confirm(pairs: Iterable[tuple[int, int]], shingled: Mapping[int, Shingled]) 
         first, second = shingled[a], shingled[b]
         if first.statement_pk == second.statement_pk:
             continue  # a statement repeating itself is not precedent
-        m = compare(first, second)
+        m = compare(first, second, keep_second=True)  # the new paragraph, pairs in its order
         if m.is_reuse:
             rows.append((a, b, m.a_shared, m.b_shared, m.a_coverage, m.b_coverage, m.similarity))
     return rows

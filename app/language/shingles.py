@@ -224,11 +224,10 @@ class Overlap:
         return self.shared >= MIN_SHARED and max(self.a_coverage, self.b_coverage) >= MIN_COVERAGE
 
 
-def compare(a: Shingled, b: Shingled) -> Overlap:
-    """The exact shared-run measure between two shingled paragraphs."""
-    # The second paragraph's masks are kept: a new paragraph is confirmed against its
-    # candidates one after the other.
-    a_masks, b_masks = a.masks(), b.masks(keep=True)
+def compare(a: Shingled, b: Shingled, *, keep_second: bool = False) -> Overlap:
+    """The exact shared-run measure between two shingled paragraphs; `keep_second` keeps what
+    `b` needs for the next comparison (when it is compared with many, one after the other)."""
+    a_masks, b_masks = a.masks(), b.masks(keep=keep_second)
     shared = a_masks.keys() & b_masks.keys()
     return Overlap(
         Shingled.covered_by(a_masks, shared), Shingled.covered_by(b_masks, shared), a.words, b.words
