@@ -292,3 +292,37 @@ def test_worker_processes_find_the_same_pairs(
     ingest(other, [corpus, SEEDS_DIR])
     assert pairs(other) == serial
     other.dispose()
+
+
+def test_the_candidate_search_finds_the_same_pairs_when_it_keeps_nothing_in_memory(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The candidate search keeps what it read of the index between batches; with room for
+    nothing it reads every batch's fingerprints from the database again, in small batches,
+    and finds exactly the pairs found keeping everything (two runs each: the second run's
+    fingerprints are found listed by the first)."""
+    from app.language import candidates, reuse
+    from app.store.engine import make_engine, migrate
+    from bench.generate_corpus import generate
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, 40, seed=7)
+    ingest(engine, [SEEDS_DIR])
+    ingest(engine, [corpus])
+    kept = pairs(engine)
+    assert len(kept) > 50
+
+    update = reuse.update
+    monkeypatch.setattr(candidates, "KEEP", 1)
+    monkeypatch.setattr(
+        reuse,
+        "update",
+        lambda conn, *, paragraph_ids: update(conn, paragraph_ids=paragraph_ids, batch=7),
+    )
+    other_db = tmp_path / "forgetful.db"
+    migrate(other_db)
+    other = make_engine(other_db)
+    ingest(other, [SEEDS_DIR])
+    ingest(other, [corpus])
+    assert pairs(other) == kept
+    other.dispose()

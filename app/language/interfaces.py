@@ -8,6 +8,7 @@ how a batch's candidates are found in one pass is the engine's, behind `Fingerpr
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import ClassVar, Protocol
 
@@ -48,21 +49,28 @@ class FingerprintIndex(Protocol):
         """(paragraph id, statement pk, word count, n-gram blob) of the given paragraphs."""
         ...
 
-    def begin(self, conn: Connection) -> None:
-        """Prepare a run of `index_batch` calls in the caller's transaction."""
+    def take_pending_prints(
+        self, conn: Connection, ids: Iterable[int]
+    ) -> list[tuple[int, array[int]]]:
+        """The fingerprints of the given paragraphs not yet indexed, (id, fingerprints), no
+        longer pending from now on in the caller's transaction."""
         ...
 
-    def finish(self, conn: Connection) -> None:
-        """End the run begun by `begin`."""
+    def listings(self, conn: Connection, hashes: Iterable[int]) -> list[tuple[int, int]]:
+        """(fingerprint, paragraph id) of every paragraph listed under the given fingerprints."""
         ...
 
-    def index_batch(
-        self, conn: Connection, chunk: list[int], *, max_df: int, max_candidates: int
-    ) -> list[tuple[int, int]]:
-        """Index the pending fingerprints of the paragraphs in `chunk` (each listed for at most
-        `max_df` paragraphs, the earliest) and return their candidate pairs (earlier id first):
-        for each new paragraph, the `max_candidates` earlier paragraphs sharing most listed
-        fingerprints, the oldest first among equals."""
+    def add_listings(
+        self,
+        conn: Connection,
+        listed: list[tuple[int, int]],
+        *,
+        updated: list[tuple[int, int]],
+        added: list[tuple[int, int]],
+    ) -> None:
+        """List paragraphs under fingerprints ((fingerprint, paragraph id)), and set how many
+        paragraphs hold each fingerprint ((fingerprint, count)): `updated` for fingerprints
+        already counted, `added` for the others."""
         ...
 
     def store_pairs(self, conn: Connection, rows: list[Row]) -> None:

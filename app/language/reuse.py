@@ -30,6 +30,7 @@ from concurrent.futures import Future
 from sqlalchemy import Connection
 
 from app.core.workers import process_pool
+from app.language.candidates import Candidates
 from app.language.interfaces import FingerprintIndex, Row
 from app.language.services import fingerprint_index
 from app.language.shingles import Shingled, compare
@@ -70,10 +71,13 @@ process looks up the next batch's candidates; below, the processes cost more tha
 
 
 def confirm(pairs: Iterable[tuple[int, int]], shingled: Mapping[int, Shingled]) -> list[Row]:
-    """The candidate pairs (a < b, of different statements) that are agreed language."""
+    """The candidate pairs (a < b) of different statements that are agreed language."""
     rows = []
     for a, b in pairs:
-        m = compare(shingled[a], shingled[b])
+        first, second = shingled[a], shingled[b]
+        if first.statement_pk == second.statement_pk:
+            continue  # a statement repeating itself is not precedent
+        m = compare(first, second, keep_second=True)  # the new paragraph, pairs in its order
         if m.is_reuse:
             rows.append((a, b, m.a_shared, m.b_shared, m.a_coverage, m.b_coverage, m.similarity))
     return rows
@@ -84,13 +88,14 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-def _candidates(conn: Connection, chunk: list[int], cache: _ShingledCache) -> list[tuple[int, int]]:
-    """Index a batch of new paragraphs' fingerprints and return its candidate pairs (a < b,
-    paragraphs of different statements), shingled in `cache`."""
-    pairs = cache.index.index_batch(conn, chunk, max_df=MAX_DF, max_candidates=MAX_CANDIDATES)
-    shingled = cache.load({p for pair in pairs for p in pair})
-    # A statement repeating itself is not precedent.
-    return sorted((a, b) for a, b in pairs if shingled[a].statement_pk != shingled[b].statement_pk)
+def _candidates(
+    search: Candidates, chunk: list[int], cache: _ShingledCache
+) -> list[tuple[int, int]]:
+    """Index a batch of new paragraphs' fingerprints and return its candidate pairs (a < b),
+    shingled in `cache`."""
+    pairs = search.batch(chunk)
+    cache.load({p for pair in pairs for p in pair})
+    return pairs
 
 
 def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000) -> int:
@@ -105,7 +110,7 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     ids = sorted(set(paragraph_ids))
     index = fingerprint_index(conn)
     cache = _ShingledCache(conn, index)
-    index.begin(conn)
+    search = Candidates(conn, index, max_df=MAX_DF, max_candidates=MAX_CANDIDATES)
     workers = min(os.cpu_count() or 1, 8)
     pool = process_pool(workers) if len(ids) >= PARALLEL_FROM and workers > 1 else None
     in_flight: list[Future[list[Row]]] = []
@@ -114,19 +119,21 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     def store(rows: list[Row]) -> None:
         nonlocal stored
         if rows:
-            index.store_pairs(conn, rows)
+            index.store_pairs(conn, sorted(rows))  # in key order: the B-tree is written in place
             stored += len(rows)
 
     try:
         for chunk in _batches(ids, batch):
-            pairs = _candidates(conn, chunk, cache)
+            pairs = _candidates(search, chunk, cache)
             if pool is None:
                 store(confirm(pairs, cache.items))
                 continue
             for future in in_flight:
                 store(future.result())
             in_flight = []
-            for part in (pairs[i::workers] for i in range(workers)):
+            # Contiguous parts: a new paragraph's candidates travel to one process only.
+            size = max(1, -(-len(pairs) // workers))
+            for part in (pairs[i : i + size] for i in range(0, len(pairs), size)):
                 needed = {p: cache.items[p] for pair in part for p in pair}
                 in_flight.append(pool.submit(confirm, part, needed))
         for future in in_flight:
@@ -134,5 +141,4 @@ def update(conn: Connection, *, paragraph_ids: Iterable[int], batch: int = 2000)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    index.finish(conn)
     return stored

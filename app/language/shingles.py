@@ -21,6 +21,8 @@ import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from app.parse.text import fold
 
@@ -125,14 +127,23 @@ class Features:
 
 class Shingled:
     """A paragraph's MIN_RUN-word n-grams in order, ready for exact comparison (compact: many
-    are kept in memory at once)."""
+    are kept in memory at once; what comparing needs is worked out on first use and not
+    pickled)."""
 
-    __slots__ = ("grams", "statement_pk", "words")
+    __slots__ = ("_masks", "grams", "statement_pk", "words")
 
     def __init__(self, grams: array[int], statement_pk: int = 0) -> None:
         self.grams = grams
         self.words = len(grams) + MIN_RUN - 1 if grams else 0
         self.statement_pk = statement_pk
+        self._masks: dict[int, int] | None = None
+
+    def __getstate__(self) -> tuple[array[int], int, int]:
+        return self.grams, self.words, self.statement_pk
+
+    def __setstate__(self, state: tuple[array[int], int, int]) -> None:
+        self.grams, self.words, self.statement_pk = state
+        self._masks = None
 
     @classmethod
     def of_words(cls, tokens: Sequence[str]) -> Shingled:
@@ -146,19 +157,26 @@ class Shingled:
         shingled.words = words
         return shingled
 
-    def covered(self, shared: set[int]) -> int:
-        """How many of these words lie in a run of at least MIN_RUN words made of `shared`
-        n-grams."""
+    def masks(self, *, keep: bool = False) -> dict[int, int]:
+        """Each distinct n-gram with a bit set for every place it starts at; kept for the next
+        call if `keep` (for a paragraph compared with many: it costs memory)."""
+        if self._masks is not None:
+            return self._masks
+        masks: dict[int, int] = {}
+        for place, gram in enumerate(self.grams):
+            masks[gram] = masks.get(gram, 0) | (1 << place)
+        if keep:
+            self._masks = masks
+        return masks
+
+    @staticmethod
+    def covered_by(masks: dict[int, int], shared: set[int]) -> int:
+        """How many words of the paragraph of `masks` lie in a run of at least MIN_RUN words
+        made of `shared` n-grams."""
         if not shared:
             return 0
-        grams = self.grams.tolist()
-        place = dict(zip(grams, range(len(grams)), strict=True))
-        if len(place) == len(grams):
-            # A bit for each place a shared n-gram starts, found in C (distinct places, so
-            # adding is OR-ing) ...
-            starts = sum(map((1).__lshift__, map(place.__getitem__, shared)))
-        else:  # an n-gram occurs twice: every place counts
-            starts = sum(1 << i for i, gram in enumerate(grams) if gram in shared)
+        # A bit for each place a shared n-gram starts (every place, if it occurs twice) ...
+        starts = reduce(or_, map(masks.__getitem__, shared), 0)
         # ... each spread over the MIN_RUN (= 7) words from it: 1 + 2 + 3 shifts, then counted.
         starts |= starts << 1
         starts |= starts << 2
@@ -206,10 +224,14 @@ class Overlap:
         return self.shared >= MIN_SHARED and max(self.a_coverage, self.b_coverage) >= MIN_COVERAGE
 
 
-def compare(a: Shingled, b: Shingled) -> Overlap:
-    """The exact shared-run measure between two shingled paragraphs."""
-    shared = set(a.grams).intersection(b.grams)
-    return Overlap(a.covered(shared), b.covered(shared), a.words, b.words)
+def compare(a: Shingled, b: Shingled, *, keep_second: bool = False) -> Overlap:
+    """The exact shared-run measure between two shingled paragraphs; `keep_second` keeps what
+    `b` needs for the next comparison (when it is compared with many, one after the other)."""
+    a_masks, b_masks = a.masks(), b.masks(keep=keep_second)
+    shared = a_masks.keys() & b_masks.keys()
+    return Overlap(
+        Shingled.covered_by(a_masks, shared), Shingled.covered_by(b_masks, shared), a.words, b.words
+    )
 
 
 def overlap(a: Sequence[str], b: Sequence[str]) -> Overlap:

@@ -1,8 +1,9 @@
 """The fingerprint index in SQLite (`app.language.interfaces.FingerprintIndex`).
 
 The index's tables (`paragraph_grams`, `pending_prints`, `reuse_fingerprint`, `reuse_hash`,
-`paragraph_reuse`) are created by the migrations; a run's new fingerprints pass through a
-temporary table so that listing, counting and proposing candidates are three set statements.
+`paragraph_reuse`) are created by the migrations. A batch's candidates are found in memory
+(`app.language.candidates`) from keyed reads of the index, and what the batch adds is written
+back with executemany.
 """
 
 from __future__ import annotations
@@ -38,42 +39,11 @@ class SqliteFingerprints:
         "s_hint": "INDEXED BY ix_statement_ref",
     }
 
-    # A batch's fingerprints are listed in reuse_fingerprint for the first MAX_DF paragraphs (in
-    # id order) holding each, then counted in reuse_hash. Candidates of a new paragraph: the earlier
-    # paragraphs listed under the fingerprints it is itself listed under, the MAX_CANDIDATES
-    # sharing most (the oldest first among equals). Each pair is thus proposed once, from its later
-    # paragraph, and the result does not depend on how paragraphs are batched. (The count is read
-    # by a scalar subquery: SQLite 3.40 mis-evaluates a LEFT JOIN on a window subquery filtered on
-    # its window column.)
-    POSTINGS_SQL = """
-        INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id)
-        SELECT hash, paragraph_id FROM (
-            SELECT n.hash, n.paragraph_id,
-                   coalesce((SELECT h.df FROM reuse_hash h WHERE h.hash = n.hash), 0)
-                   + row_number() OVER (PARTITION BY n.hash ORDER BY n.paragraph_id) AS place
-            FROM temp.reuse_new n
-        )
-        WHERE place <= :max_df
-    """
-    COUNT_SQL = """
-        INSERT INTO reuse_hash (hash, df)
-        SELECT hash, count(*) FROM temp.reuse_new WHERE true GROUP BY hash
-        ON CONFLICT (hash) DO UPDATE SET df = df + excluded.df
-    """
-    CANDIDATES_SQL = """
-        SELECT a, b FROM (
-            SELECT a, b, row_number() OVER (PARTITION BY a ORDER BY shared DESC, b) AS place
-            FROM (
-                SELECT n.paragraph_id AS a, f.paragraph_id AS b, count(*) AS shared
-                FROM temp.reuse_new n
-                JOIN reuse_fingerprint listed
-                    ON listed.hash = n.hash AND listed.paragraph_id = n.paragraph_id
-                JOIN reuse_fingerprint f ON f.hash = n.hash AND f.paragraph_id < n.paragraph_id
-                GROUP BY n.paragraph_id, f.paragraph_id
-            )
-        )
-        WHERE place <= :k
-    """
+    # What a batch of the candidate search (`app.language.candidates`) reads and writes:
+    # plain keyed statements, the same on every engine.
+    LISTED_INSERT_SQL = "INSERT OR IGNORE INTO reuse_fingerprint (hash, paragraph_id) VALUES (?, ?)"
+    COUNT_INSERT_SQL = "INSERT INTO reuse_hash (hash, df) VALUES (?, ?)"
+    COUNT_UPDATE_SQL = "UPDATE reuse_hash SET df = ? WHERE hash = ?"
     INSERT_SQL = """
         INSERT OR REPLACE INTO paragraph_reuse (paragraph_id, other_id, shared_words,
             other_shared_words, coverage, other_coverage, similarity)
@@ -83,7 +53,6 @@ class SqliteFingerprints:
         "INSERT OR REPLACE INTO paragraph_grams (paragraph_id, words, grams) VALUES (?, ?, ?)"
     )
     UPSERT_PRINTS_SQL = "INSERT OR REPLACE INTO pending_prints (paragraph_id, prints) VALUES (?, ?)"
-    NEW_TABLE = "temp.reuse_new"
 
     def paragraph_rows(
         self, conn: Connection, ids: Iterable[int]
@@ -147,34 +116,40 @@ class SqliteFingerprints:
                 f"JOIN paragraph p ON p.id = g.paragraph_id WHERE g.paragraph_id IN ({marks})"
             )
 
-    def begin(self, conn: Connection) -> None:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.NEW_TABLE}")
-        conn.exec_driver_sql("CREATE TEMP TABLE reuse_new (hash BIGINT, paragraph_id INTEGER)")
-
-    def finish(self, conn: Connection) -> None:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {self.NEW_TABLE}")
-
-    def index_batch(
-        self, conn: Connection, chunk: list[int], *, max_df: int, max_candidates: int
-    ) -> list[tuple[int, int]]:
-        marks = ",".join(str(int(i)) for i in chunk)
-        conn.exec_driver_sql(f"DELETE FROM {self.NEW_TABLE}")
-        prints = [
-            (h, pid)
-            for pid, blob in conn.exec_driver_sql(
+    def take_pending_prints(
+        self, conn: Connection, ids: Iterable[int]
+    ) -> list[tuple[int, array[int]]]:
+        found: list[tuple[int, array[int]]] = []
+        for marks in _int_lists(ids):
+            rows = conn.exec_driver_sql(
                 f"SELECT paragraph_id, prints FROM pending_prints WHERE paragraph_id IN ({marks})"
-            )
-            for h in array("q", blob)
-        ]
-        if prints:
-            conn.exec_driver_sql(
-                f"INSERT INTO {self.NEW_TABLE} (hash, paragraph_id) VALUES (?, ?)", prints
-            )
-        conn.exec_driver_sql(self.POSTINGS_SQL, {"max_df": max_df})
-        conn.exec_driver_sql(self.COUNT_SQL)
-        conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
-        found = conn.exec_driver_sql(self.CANDIDATES_SQL, {"k": max_candidates})
-        return [(b, a) for a, b in found]  # stored with the lower id first
+            ).all()
+            found += [(pid, array("q", blob)) for pid, blob in rows]
+            conn.exec_driver_sql(f"DELETE FROM pending_prints WHERE paragraph_id IN ({marks})")
+        return found
+
+    def listings(self, conn: Connection, hashes: Iterable[int]) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for marks in _int_lists(hashes):
+            found += conn.exec_driver_sql(
+                f"SELECT hash, paragraph_id FROM reuse_fingerprint WHERE hash IN ({marks})"
+            ).all()
+        return found
+
+    def add_listings(
+        self,
+        conn: Connection,
+        listed: list[tuple[int, int]],
+        *,
+        updated: list[tuple[int, int]],
+        added: list[tuple[int, int]],
+    ) -> None:
+        if listed:
+            conn.exec_driver_sql(self.LISTED_INSERT_SQL, listed)
+        if updated:
+            conn.exec_driver_sql(self.COUNT_UPDATE_SQL, [(df, h) for h, df in updated])
+        if added:
+            conn.exec_driver_sql(self.COUNT_INSERT_SQL, added)
 
     def store_pairs(
         self, conn: Connection, rows: list[tuple[int, int, int, int, float, float, float]]
@@ -186,7 +161,7 @@ class SqliteFingerprints:
         found: dict[int, int] = {}
         for marks in _int_lists(hashes):
             rows = conn.exec_driver_sql(f"SELECT hash, df FROM reuse_hash WHERE hash IN ({marks})")
-            found.update((h, df) for h, df in rows)
+            found.update(rows.all())
         return found
 
     def postings(
