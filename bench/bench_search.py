@@ -389,12 +389,7 @@ def interleaved(
     a: Samples = []
     b: Samples = []
     for i in range(repeat):
-        for call, out in [(ours, a), (floor, b)][:: 1 if i % 2 == 0 else -1]:
-            if out is b and _floor_done(b):
-                continue
-            started = time.perf_counter()
-            call()
-            out.append((time.perf_counter() - started) * 1000)
+        _turn(i, [(ours, a), (floor, b)], b)
     return a, b
 
 
@@ -408,14 +403,19 @@ def never_seen(
     a: Samples = []
     b: Samples = []
     for i, (params, expression) in enumerate(searches):
-        calls = [(ours(params), a), (floor.call(params, expression), b)]
-        for call, out in calls[:: 1 if i % 2 == 0 else -1]:
-            if out is b and _floor_done(b):
-                continue
-            started = time.perf_counter()
-            call()
-            out.append((time.perf_counter() - started) * 1000)
+        _turn(i, [(ours(params), a), (floor.call(params, expression), b)], b)
     return a, b
+
+
+def _turn(i: int, calls: list[tuple[Callable[[], object], Samples]], floor: Samples) -> None:
+    """Time each call once into its samples, the order alternating with `i`; the floor is
+    skipped once it has sampled enough (`_floor_done`)."""
+    for call, out in calls[:: 1 if i % 2 == 0 else -1]:
+        if out is floor and _floor_done(floor):
+            continue
+        started = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - started) * 1000)
 
 
 def preload(db: Path) -> float:
