@@ -176,12 +176,13 @@ def format_report(report: dict[str, object]) -> str:
             )
         ]
         cells.append(("database (MB)", [f"{c['db_mb']:,.0f}" for c in columns]))
-        for name in columns[0]["search"]:
-            timings = [c["search"][name] for c in columns]
+        # Runs of different checkouts may measure different query classes: each one's row.
+        for name in dict.fromkeys(name for c in columns for name in c["search"]):
+            timings = [c["search"].get(name) for c in columns]
             cells.append(
                 (
                     f"search {name}: p50 / p95 (ms)",
-                    [f"{t['p50']:.1f} / {t['p95']:.1f}" for t in timings],
+                    [f"{t['p50']:.1f} / {t['p95']:.1f}" if t else "–" for t in timings],
                 )
             )
         cells.append(
