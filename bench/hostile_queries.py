@@ -27,41 +27,9 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.serve import archive, serving  # noqa: E402
+from bench.serve import COMMON_WORDS, CORPUS, archive, serving  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
-COMMON = [
-    "peace",
-    "security",
-    "council",
-    "international",
-    "states",
-    "support",
-    "calls",
-    "welcomes",
-    "reaffirms",
-    "stresses",
-    "condemns",
-    "humanitarian",
-    "government",
-    "political",
-    "process",
-    "united",
-    "nations",
-    "members",
-    "region",
-    "women",
-    "children",
-    "violence",
-    "efforts",
-    "mission",
-    "continue",
-    "parties",
-    "situation",
-    "rights",
-    "law",
-    "cooperation",
-]
+COMMON = COMMON_WORDS[:30]
 
 HOSTILE: list[tuple[str, str]] = [
     ("prefix flood, OR", " OR ".join(f"{c}*" for c in string.ascii_lowercase)),

@@ -33,50 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate_corpus import generate  # noqa: E402
-from bench.serve import WrkResult, archive, serving, wrk  # noqa: E402
+from bench.serve import COMMON_WORDS, CORPUS, WrkResult, archive, serving, wrk  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpus"
-WORDS = [
-    "peace",
-    "security",
-    "council",
-    "international",
-    "states",
-    "support",
-    "calls",
-    "welcomes",
-    "reaffirms",
-    "stresses",
-    "condemns",
-    "humanitarian",
-    "government",
-    "political",
-    "process",
-    "united",
-    "nations",
-    "members",
-    "region",
-    "women",
-    "children",
-    "violence",
-    "efforts",
-    "mission",
-    "continue",
-    "parties",
-    "situation",
-    "rights",
-    "law",
-    "cooperation",
-    "terrorism",
-    "crime",
-    "border",
-    "sanctions",
-    "elections",
-    "dialogue",
-    "africa",
-    "development",
-    "protection",
-]
 TOLERANCE = 0.9
 """Throughput with more connections may be this share of the first run's (wrk's noise)."""
 
@@ -84,7 +42,7 @@ TOLERANCE = 0.9
 def never_seen_search(rng: random.Random, n: int) -> str:
     """A search no earlier request asked (its own excluded word), of the shapes people type:
     words, either of two, a phrase, a prefix."""
-    a, b, c = rng.sample(WORDS, 3)
+    a, b, c = rng.sample(COMMON_WORDS, 3)
     shape = n % 4
     q = [f"{a} {b}", f"{a} OR {b}", f'"{a} and {b}"', f"{a[:4]}* {b}"][shape]
     return (

@@ -17,6 +17,50 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+"""The real statements beside the checkout (absent on some machines)."""
+COMMON_WORDS = [
+    "peace",
+    "security",
+    "council",
+    "international",
+    "states",
+    "support",
+    "calls",
+    "welcomes",
+    "reaffirms",
+    "stresses",
+    "condemns",
+    "humanitarian",
+    "government",
+    "political",
+    "process",
+    "united",
+    "nations",
+    "members",
+    "region",
+    "women",
+    "children",
+    "violence",
+    "efforts",
+    "mission",
+    "continue",
+    "parties",
+    "situation",
+    "rights",
+    "law",
+    "cooperation",
+    "terrorism",
+    "crime",
+    "border",
+    "sanctions",
+    "elections",
+    "dialogue",
+    "africa",
+    "development",
+    "protection",
+]
+"""Words common in the statements, for searches the benchmarks make up."""
 
 
 def free_port() -> int:
