@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.parse.statement import MAX_PARAGRAPHS
 from app.store.engine import reader_connections
 from app.web.pagecache import Remembered
 
@@ -66,3 +67,9 @@ async def get_remembered(request: Request) -> Remembered:
 
 RememberedDep = Annotated[Remembered, Depends(get_remembered)]
 """Archive-wide figures kept per database version (see app/pagecache.py)."""
+
+
+# Numbers in addresses, the same bounds wherever they appear (ingest keeps paragraphs to
+# MAX_PARAGRAPHS, so a larger number names nothing).
+ParagraphNumber = Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS, description="Paragraph number")]
+ResolutionNumber = Annotated[int, Path(ge=1, le=99_999, description="Resolution number")]

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from app.parse.citations import KIND_LABELS
 from app.store import cited
-from app.web.deps import SessionDep
+from app.web.deps import ResolutionNumber, SessionDep
 from app.web.templating import templates
 
 router = APIRouter()
 
-ResolutionNumber = Annotated[int, Path(ge=1, le=99_999, description="Resolution number")]
 Kind = Annotated[
     str | None,
     Query(pattern="^(resolution|prst|document|convention)$", description="Only this kind"),

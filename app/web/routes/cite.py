@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.store import queries
 from app.store.models import Paragraph, Statement
 from app.web import cite
-from app.web.deps import SessionDep
+from app.web.deps import ParagraphNumber, SessionDep
 from app.web.routes.lookup import heading_topic, paragraph_or_redirect, statement_or_redirect
 
 router = APIRouter(tags=["citations"])
@@ -82,7 +82,7 @@ def statement_citation(
 )
 def paragraph_citation(
     statement_id: str,
-    number: Annotated[int, Path(ge=1, le=10_000)],
+    number: ParagraphNumber,
     fmt: Format,
     request: Request,
     session: SessionDep,

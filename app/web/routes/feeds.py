@@ -7,10 +7,10 @@ newest first, identified by their permanent link on the archive's public address
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote_plus
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
@@ -18,7 +18,7 @@ from app.search.results import After, Filters, Hit
 from app.store import cited, queries
 from app.store.models import Statement
 from app.web import atom
-from app.web.deps import SessionDep
+from app.web.deps import ResolutionNumber, SessionDep
 from app.web.routes.agenda import agenda_item_or_404
 from app.web.routes.search import FiltersDep, QueryText, nothing_to_search, run_search
 from app.web.templating import render_text
@@ -149,9 +149,6 @@ def _filters_said(filters: Filters) -> str:
     if filters.agenda_item:
         said.append(f"under the agenda item “{filters.agenda_item}”")
     return ", ".join(said)
-
-
-ResolutionNumber = Annotated[int, Path(ge=1, le=99_999, description="Resolution number")]
 
 
 @router.get("/resolutions/{number}.atom", response_class=Response, responses=FEED)

@@ -10,12 +10,11 @@ from markupsafe import Markup
 from sqlmodel import Session
 
 from app.language import precedents
-from app.parse.statement import MAX_PARAGRAPHS
 from app.search.query import parse_query
 from app.search.results import SearchRefused
 from app.search.services import search_service
 from app.store import known, queries
-from app.web.deps import RememberedDep, SessionDep
+from app.web.deps import ParagraphNumber, RememberedDep, SessionDep
 from app.web.pagecache import Remembered
 from app.web.params import StatementYear
 from app.web.routes.cite import reference_for
@@ -167,7 +166,7 @@ def statement_page(
 @router.get("/statements/{statement_id}/paragraphs/{number}", response_class=HTMLResponse)
 def paragraph_page(
     statement_id: str,
-    number: Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS)],
+    number: ParagraphNumber,
     request: Request,
     session: SessionDep,
 ) -> Response:

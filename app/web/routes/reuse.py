@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -12,14 +10,11 @@ from sqlmodel import Session
 from app.language import precedents
 from app.language.diff import compare_words
 from app.language.shingles import overlap, words
-from app.parse.statement import MAX_PARAGRAPHS
 from app.store.queries import Located
-from app.web.deps import SessionDep
+from app.web.deps import ParagraphNumber, SessionDep
 from app.web.templating import templates
 
 router = APIRouter()
-
-ParagraphNumber = Annotated[int, Path(ge=1, le=MAX_PARAGRAPHS, description="Paragraph number")]
 
 
 def _located(session: Session, statement_id: str, number: int) -> Located:
