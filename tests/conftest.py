@@ -10,6 +10,7 @@ about the SQLite file itself (its WAL, its backup, its path) says so with `sqlit
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,25 @@ from tests import pgcluster
 CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
 SEED_2023 = SEEDS_DIR / "000_cbd78485d78b44d3.txt"
 SEED_2012 = SEEDS_DIR / "001_0131f140ff5aed9e.txt"
+
+
+HOSTILE_AGENDA_OF = 'item entitled "Threats to international peace and security"'
+"""Where the 2023 seed names its agenda item: replaced to make the item hostile."""
+
+
+def seeds_altered(folder: Path, agenda: str, paragraph: tuple[str, str]) -> Path:
+    """The seeds copied into `folder` (with their metadata), the 2023 statement's agenda item
+    made `agenda` and the first words of one of its paragraphs replaced (`paragraph`)."""
+    folder.mkdir()
+    for seed in (SEED_2012, SEED_2023, SEEDS_DIR / "metadata.csv"):
+        shutil.copy(seed, folder / seed.name)
+    copy = folder / SEED_2023.name
+    text = copy.read_text(encoding="utf-8")
+    assert HOSTILE_AGENDA_OF in text and paragraph[0] in text
+    text = text.replace(HOSTILE_AGENDA_OF, f'item entitled "{agenda}"').replace(*paragraph)
+    copy.write_text(text, encoding="utf-8")
+    return folder
+
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 TEMPLATE = "archive_template"

@@ -5,7 +5,6 @@ on the seeds and on a statement whose agenda item and text are hostile."""
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +26,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.pipeline import ingest
 from app.web.app import create_app
-from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
+from tests.conftest import seeds_altered
 from tests.html import parse_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -41,19 +40,14 @@ AGENDA = "Crime & <script>alert(1)</script> ]]> {at} %sea_$"
 def hostile(db_path: Path, engine: Engine, tmp_path: Path) -> Iterator[TestClient]:
     """The seeds, the 2023 statement's agenda item made `AGENDA` and its paragraph 1 given
     markup, an ampersand and a form feed (which XML 1.0 cannot hold at all)."""
-    folder = tmp_path / "statements"
-    folder.mkdir()
-    for seed in (SEED_2012, SEED_2023, SEEDS_DIR / "metadata.csv"):
-        shutil.copy(seed, folder / seed.name)
-    copy = folder / SEED_2023.name
-    text = copy.read_text(encoding="utf-8")
-    text = text.replace(
-        'item entitled "Threats to international peace and security"', f'item entitled "{AGENDA}"'
-    ).replace(
-        "The Security Council reaffirms its primary responsibility",
-        "The Security Council <b>reaffirms</b> & \x0c its primary responsibility",
+    folder = seeds_altered(
+        tmp_path / "statements",
+        AGENDA,
+        (
+            "The Security Council reaffirms its primary responsibility",
+            "The Security Council <b>reaffirms</b> & \x0c its primary responsibility",
+        ),
     )
-    copy.write_text(text, encoding="utf-8")
     assert not ingest(engine, [folder]).failed
     with TestClient(create_app(db_path)) as client:
         yield client

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from app.ingest.pipeline import ingest
 from app.web.app import create_app
-from tests.conftest import SEED_2012, SEED_2023, SEEDS_DIR
+from tests.conftest import seeds_altered
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 AGENDA = "Crime & <script>alert(1)</script> ]]> at sea"
@@ -21,19 +20,14 @@ AGENDA = "Crime & <script>alert(1)</script> ]]> at sea"
 def hostile_archive(db_path: Path, engine: Engine, folder: Path) -> None:
     """The seeds, the 2023 statement's agenda item and first paragraph made hostile: markup,
     ampersands, a CDATA end, and a form feed (a control character XML 1.0 forbids)."""
-    folder.mkdir()
-    for seed in (SEED_2012, SEED_2023, SEEDS_DIR / "metadata.csv"):
-        shutil.copy(seed, folder / seed.name)
-    copy = folder / SEED_2023.name
-    text = copy.read_text(encoding="utf-8")
-    text = text.replace(
-        'item entitled "Threats to international peace and security"', f'item entitled "{AGENDA}"'
+    seeds_altered(
+        folder,
+        AGENDA,
+        (
+            "The Security Council expresses concern with the serious",
+            "The Security Council expresses <b>concern</b> & \x0c with the serious",
+        ),
     )
-    text = text.replace(
-        "The Security Council expresses concern with the serious",
-        "The Security Council expresses <b>concern</b> & \x0c with the serious",
-    )
-    copy.write_text(text, encoding="utf-8")
     report = ingest(engine, [folder])
     assert not report.failed, report.failed
 
